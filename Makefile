@@ -1,0 +1,56 @@
+# Two commands set everything up on a fresh machine:
+#   make lab    create .venv if missing, install w2vlib (editable, with dev tools),
+#               fetch the Penn Treebank, start JupyterLab on notebooks/
+#   make test   the same set-up, then the whole suite: unit tests, doctests and
+#               every notebook under strict nbval
+# Re-running either skips what is done: the install is redone only when
+# pyproject.toml changes (stamp file), the download only when a file is missing
+# or fails its checksum.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.w2vlib-installed
+LAB_ARGS ?=
+PYTEST_ARGS ?=
+
+.PHONY: help setup data lab test test-unit test-notebooks lint clean
+
+help:
+	@echo "make lab             set up, then open the notebooks in JupyterLab"
+	@echo "make test            set up, then run unit tests and every notebook (nbval)"
+	@echo "make test-unit       unit tests and doctests only"
+	@echo "make test-notebooks  notebooks only (strict nbval)"
+	@echo "make lint            ruff"
+	@echo "make clean           remove .venv and caches (keeps downloaded data)"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "w2vlib needs Python >= 3.10; this is " + sys.version.split()[0] + ". Set PYTHON=python3.11 (or newer) and retry.")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+setup: $(STAMP)
+
+data: setup
+	$(PY) -m w2vlib.datasets fetch ptb
+
+lab: data
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(LAB_ARGS)
+
+test: data
+	$(PY) -m pytest --doctest-modules --nbval --nbval-current-env w2vlib tests notebooks $(PYTEST_ARGS)
+
+test-unit: data
+	$(PY) -m pytest --doctest-modules w2vlib tests $(PYTEST_ARGS)
+
+test-notebooks: data
+	$(PY) -m pytest --nbval --nbval-current-env notebooks $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check w2vlib tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	find . -name __pycache__ -prune -exec rm -rf {} +
