@@ -1,0 +1,133 @@
+"""A minibatch training loop for any model with the book's layer API.
+
+``Trainer(model, optimizer).fit(x, t, ...)`` shuffles the data every epoch,
+runs ``forward`` / ``backward`` / ``optimizer.update`` per minibatch, shows a
+tqdm progress bar (a widget in JupyterLab, text in a terminal) and keeps the
+average loss of every ``eval_interval`` steps in ``loss_list`` for
+:meth:`Trainer.plot`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from tqdm.auto import tqdm
+
+__all__ = ["Trainer", "unique_params", "clip_grads"]
+
+
+def unique_params(params: list, grads: list) -> tuple[list, list]:
+    """Drop repeated parameter arrays, adding their gradients together.
+
+    A model built the book's way may list one shared weight several times (one
+    entry per layer that uses it).  Updating it once per entry would apply the
+    step several times; this returns each array once, with the sum of its
+    gradients.  Models in :mod:`w2vlib.models` list each weight once already.
+    """
+    seen: dict[int, int] = {}
+    out_p, out_g = [], []
+    for p, g in zip(params, grads):
+        k = id(p)
+        if k in seen:
+            out_g[seen[k]] = out_g[seen[k]] + g
+        else:
+            seen[k] = len(out_p)
+            out_p.append(p)
+            out_g.append(g)
+    return out_p, out_g
+
+
+def clip_grads(grads: list, max_norm: float) -> None:
+    """Scale all gradients in place so that their joint L2 norm is at most ``max_norm``."""
+    total = np.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads))
+    if total > max_norm:
+        scale = max_norm / (total + 1e-6)
+        for g in grads:
+            g *= scale
+
+
+class Trainer:
+    """Train ``model`` with ``optimizer`` on minibatches.
+
+    model: has ``params``, ``grads``, ``forward(x, t) -> loss`` and ``backward()``.
+    optimizer: has ``update(params, grads)`` (see :mod:`w2vlib.optim`).
+    """
+
+    def __init__(self, model, optimizer):
+        self.model = model
+        self.optimizer = optimizer
+        self.loss_list: list[float] = []
+        self.eval_interval = 1
+        self.elapsed = 0.0
+        self.words_seen = 0
+
+    def fit(self, x: np.ndarray, t: np.ndarray, max_epoch: int = 10, batch_size: int = 32,
+            max_grad: float | None = None, eval_interval: int = 20, seed=None,
+            progress: bool = True, time_limit: float | None = None) -> Trainer:
+        """Run ``max_epoch`` passes over ``(x, t)``; returns ``self``.
+
+        x: (N, ...) inputs, t: (N, ...) targets, paired by their first axis.
+        ``seed`` (int, None or Generator) fixes the shuffling. ``time_limit``
+        (seconds) stops early after the step that crosses it -- handy in a
+        notebook that must finish in time; ``self.stopped_early`` says if it did.
+        """
+        x = np.asarray(x)
+        t = np.asarray(t)
+        if len(x) != len(t):
+            raise ValueError(f"x and t must have the same number of rows, got {len(x)} and {len(t)}")
+        if batch_size < 1 or max_epoch < 1 or eval_interval < 1:
+            raise ValueError("batch_size, max_epoch and eval_interval must be positive")
+        n = len(x)
+        if n < batch_size:
+            raise ValueError(f"{n} examples are fewer than one batch of {batch_size}")
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        iters = n // batch_size
+        self.eval_interval = eval_interval
+        self.stopped_early = False
+        total_loss, count = 0.0, 0
+        start = time.perf_counter()
+        bar = tqdm(total=max_epoch * iters, disable=not progress, unit="step",
+                   dynamic_ncols=True, mininterval=0.5)
+        try:
+            for epoch in range(max_epoch):
+                order = rng.permutation(n)
+                for it in range(iters):
+                    batch = order[it * batch_size:(it + 1) * batch_size]
+                    loss = self.model.forward(x[batch], t[batch])
+                    self.model.backward()
+                    params, grads = unique_params(self.model.params, self.model.grads)
+                    if max_grad is not None:
+                        clip_grads(grads, max_grad)
+                    self.optimizer.update(params, grads)
+                    total_loss += float(loss)
+                    count += 1
+                    self.words_seen += batch_size
+                    bar.update(1)
+                    if count == eval_interval:
+                        avg = total_loss / count
+                        self.loss_list.append(avg)
+                        bar.set_postfix(epoch=epoch + 1, loss=f"{avg:.3f}", refresh=False)
+                        total_loss, count = 0.0, 0
+                    if time_limit is not None and time.perf_counter() - start > time_limit:
+                        self.stopped_early = True
+                        return self
+        finally:
+            bar.close()
+            self.elapsed += time.perf_counter() - start
+        return self
+
+    def plot(self, ax=None, ylim=None):
+        """Plot ``loss_list`` against the step number; returns the matplotlib Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 3.5))
+        steps = (np.arange(len(self.loss_list)) + 1) * self.eval_interval
+        ax.plot(steps, self.loss_list, label="train")
+        ax.set_xlabel(f"step (each point: mean of {self.eval_interval} steps)")
+        ax.set_ylabel("loss")
+        if ylim is not None:
+            ax.set_ylim(*ylim)
+        ax.grid(alpha=0.3)
+        return ax
