@@ -49,3 +49,51 @@ def test_bad_matrix_and_top():
         most_similar("king", W2I, I2W, W[0])
     with pytest.raises(ValueError, match="top"):
         most_similar("king", W2I, I2W, W, top=0)
+
+
+# --- the analogy benchmark -------------------------------------------------
+
+from w2vlib.evaluate import evaluate_analogies, load_analogy_questions  # noqa: E402
+
+
+def test_google_questions_file_has_the_papers_counts():
+    q = load_analogy_questions()
+    assert len(q) == 14
+    assert sum(len(v) for v in q.values()) == 19_544
+    assert q["family"][0] == ("boy", "girl", "brother", "sister")
+
+
+def test_planted_analogies_score_full_marks_and_misses_count():
+    # king - man + woman lands on queen exactly; apple/pear questions have no good answer
+    questions = {"family": [("man", "king", "woman", "queen"), ("woman", "queen", "man", "king")],
+                 "gram8-plural": [("apple", "pear", "king", "apple"),   # answer is a question word
+                                  ("apple", "pear", "man", "unknownword")]}  # not covered
+    report = evaluate_analogies(W, W2I, questions)
+    s = report.summary()
+    assert s["semantic"]["top1"] == 1.0 and s["semantic"]["covered"] == 2
+    assert s["syntactic"]["covered"] == 1 and s["syntactic"]["top5"] == 0.0
+    assert s["total"]["questions"] == 4 and s["total"]["coverage"] == 0.75
+    assert "semantic" in report.table() and "family" in report.table(by_section=True)
+
+
+def test_top5_counts_an_answer_that_is_not_first():
+    rng = np.random.default_rng(0)
+    V = rng.standard_normal((30, 8)).astype(np.float32)
+    words = {f"w{i}": i for i in range(30)}
+    unit = V / np.linalg.norm(V, axis=1, keepdims=True)
+    q = unit[1] - unit[0] + unit[2]
+    scores = unit @ (q / np.linalg.norm(q))
+    scores[[0, 1, 2]] = -np.inf
+    second = int(np.argsort(-scores)[1])
+    report = evaluate_analogies(V, words, {"family": [("w0", "w1", "w2", f"w{second}")]})
+    s = report.summary()["total"]
+    assert s["top1"] == 0.0 and s["top5"] == 1.0
+
+
+@pytest.mark.needs_ptb
+def test_ptb_coverage_matches_the_published_count():
+    from w2vlib.datasets import load_ptb
+
+    _, w2i, _ = load_ptb("train")
+    s = evaluate_analogies(np.eye(len(w2i), 4, dtype=np.float32) + 1, w2i).summary()
+    assert (s["semantic"]["covered"], s["syntactic"]["covered"]) == (958, 3_758)

@@ -15,7 +15,7 @@ class SGD:
         self.lr = lr
 
     def update(self, params, grads):
-        for p, g in zip(params, grads):
+        for p, g in zip(params, grads, strict=True):
             p -= self.lr * g
 
 

@@ -23,7 +23,8 @@ import numpy as np
 
 from .corpus import word_id
 
-__all__ = ["cos_similarity", "normalize_rows", "most_similar", "analogy"]
+__all__ = ["cos_similarity", "normalize_rows", "most_similar", "analogy", "SEMANTIC_SECTIONS",
+           "load_analogy_questions", "evaluate_analogies", "AnalogyReport"]
 
 
 def cos_similarity(x: np.ndarray, y: np.ndarray, eps: float = 1e-8) -> float:
@@ -109,3 +110,140 @@ def analogy(a: str, b: str, c: str, word_to_id: Mapping[str, int], id_to_word: M
         query = query / (np.linalg.norm(query) + 1e-8)
         scores = W @ query
     return _top(scores, ids, top, id_to_word)
+
+
+# ---------------------------------------------------------------------------
+# The analogy benchmark of Mikolov et al. (2013)
+# ---------------------------------------------------------------------------
+
+#: The five sections of the Google analogy set that test meaning; the other
+#: nine (``gram1`` .. ``gram9``) test grammar (syntax).
+SEMANTIC_SECTIONS = ("capital-common-countries", "capital-world", "currency", "city-in-state", "family")
+
+
+def default_questions_path():
+    """``data/analogy/questions-words.txt`` shipped with this repository."""
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[1] / "data" / "analogy" / "questions-words.txt"
+
+
+def load_analogy_questions(path=None, lowercase: bool = True) -> dict[str, list[tuple[str, str, str, str]]]:
+    """Read an analogy file in the word2vec format into ``{section: [(a, b, c, d), ...]}``.
+
+    Each line ``a b c d`` asks ``a : b = c : ?`` with the answer ``d``
+    (e.g. ``athens greece baghdad iraq``); lines starting with ``:`` open a
+    section.  The default file is the Google analogy set (19,544 questions).
+    """
+    from pathlib import Path
+
+    path = Path(path) if path is not None else default_questions_path()
+    if not path.is_file():
+        raise FileNotFoundError(f"no analogy questions at {str(path)!r}")
+    sections: dict[str, list[tuple[str, str, str, str]]] = {}
+    current = None
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, start=1):
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith(":"):
+                current = line[1:].strip()
+                sections.setdefault(current, [])
+                continue
+            words = line.lower().split() if lowercase else line.split()
+            if len(words) != 4 or current is None:
+                raise ValueError(f"{str(path)!r} line {lineno}: expected a ': section' line or "
+                                 f"four words, got {line!r}")
+            sections[current].append(tuple(words))
+    return sections
+
+
+class AnalogyReport:
+    """Accuracy on an analogy benchmark, by section and as semantic / syntactic / total.
+
+    ``rows`` holds one dict per section: ``section``, ``kind`` ("semantic" or
+    "syntactic"), ``questions``, ``covered`` (all four words in the
+    vocabulary), ``top1`` and ``top5`` (correct answers among the covered).
+    Accuracies are over the covered questions, as is usual for a small
+    vocabulary; ``coverage`` says what share of the questions that is.
+    """
+
+    def __init__(self, rows: list[dict]):
+        self.rows = rows
+
+    def summary(self) -> dict[str, dict[str, float]]:
+        """``{"semantic"|"syntactic"|"total": {questions, covered, coverage, top1, top5}}``;
+        top1/top5 are accuracies in [0, 1] over covered questions."""
+        out = {}
+        for kind in ("semantic", "syntactic", "total"):
+            rows = [r for r in self.rows if kind == "total" or r["kind"] == kind]
+            q = sum(r["questions"] for r in rows)
+            n = sum(r["covered"] for r in rows)
+            out[kind] = {
+                "questions": q,
+                "covered": n,
+                "coverage": n / q if q else 0.0,
+                "top1": sum(r["top1"] for r in rows) / n if n else 0.0,
+                "top5": sum(r["top5"] for r in rows) / n if n else 0.0,
+            }
+        return out
+
+    def table(self, by_section: bool = False) -> str:
+        """A plain-text table (percentages), short enough for a notebook output."""
+        lines = [f"{'':<28}{'questions':>10}{'covered':>9}{'top-1':>8}{'top-5':>8}"]
+        if by_section:
+            for r in self.rows:
+                n = r["covered"]
+                t1 = f"{100 * r['top1'] / n:7.1f}%" if n else "      -"
+                t5 = f"{100 * r['top5'] / n:7.1f}%" if n else "      -"
+                lines.append(f"{r['section']:<28}{r['questions']:>10,}{n:>9,}{t1:>8}{t5:>8}")
+            lines.append("")
+        for kind, s in self.summary().items():
+            lines.append(f"{kind:<28}{s['questions']:>10,}{s['covered']:>9,}"
+                         f"{100 * s['top1']:7.1f}%{100 * s['top5']:7.1f}%")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self.table()
+
+
+def evaluate_analogies(word_vecs: np.ndarray, word_to_id: Mapping[str, int], questions=None,
+                       normalize: bool = True, batch_size: int = 512) -> AnalogyReport:
+    """Score ``word_vecs: (V, H)`` on analogy questions (default: the Google set).
+
+    For each question ``a : b = c : d`` whose four words are all in the
+    vocabulary, the answer is the word nearest to ``b - a + c`` (3CosAdd with
+    unit vectors, or the book's raw scoring with ``normalize=False``), the three
+    question words excluded; it counts for top-1 if it is ``d``, for top-5 if
+    ``d`` is among the best five.  Vectorised over batches of questions.
+    """
+    W = np.asarray(word_vecs)
+    if W.ndim != 2:
+        raise ValueError(f"word_vecs must have shape (V, H), got {W.shape}")
+    if questions is None:
+        questions = load_analogy_questions()
+    unit = normalize_rows(W) if normalize else W.astype(np.float32, copy=False)
+    rows = []
+    for section, qs in questions.items():
+        ids = np.array([[word_to_id[w] for w in q] for q in qs if all(w in word_to_id for w in q)],
+                       dtype=np.int64).reshape(-1, 4)
+        top1 = top5 = 0
+        for start in range(0, len(ids), batch_size):
+            batch = ids[start:start + batch_size]
+            query = unit[batch[:, 1]] - unit[batch[:, 0]] + unit[batch[:, 2]]
+            query /= np.linalg.norm(query, axis=1, keepdims=True) + 1e-8
+            scores = query @ unit.T
+            rows_idx = np.arange(len(batch))[:, None]
+            scores[rows_idx, batch[:, :3]] = -np.inf
+            k = min(5, scores.shape[1] - 1)
+            best5 = np.argpartition(-scores, k, axis=1)[:, :5]
+            order = np.argsort(-scores[rows_idx, best5], axis=1, kind="stable")
+            best5 = best5[rows_idx, order]
+            hit = (best5 == batch[:, 3:4]) & np.isfinite(scores[rows_idx, best5])
+            top1 += int(hit[:, 0].sum())
+            top5 += int(hit.any(axis=1).sum())
+        rows.append({"section": section,
+                     "kind": "semantic" if section in SEMANTIC_SECTIONS else "syntactic",
+                     "questions": len(qs), "covered": len(ids), "top1": top1, "top5": top5})
+    return AnalogyReport(rows)

@@ -92,7 +92,7 @@ def save_vectors(path: str | os.PathLike, word_vecs: np.ndarray,
         else:
             with open(tmp, "w", encoding="utf-8") as f:
                 f.write(f"{word_vecs.shape[0]} {word_vecs.shape[1]}\n")
-                for w, v in zip(words, word_vecs):
+                for w, v in zip(words, word_vecs, strict=True):
                     f.write(w + " " + " ".join(f"{x:.6g}" for x in v.tolist()) + "\n")
         os.replace(tmp, path)
     finally:

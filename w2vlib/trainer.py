@@ -27,7 +27,7 @@ def unique_params(params: list, grads: list) -> tuple[list, list]:
     """
     seen: dict[int, int] = {}
     out_p, out_g = [], []
-    for p, g in zip(params, grads):
+    for p, g in zip(params, grads, strict=True):
         k = id(p)
         if k in seen:
             out_g[seen[k]] = out_g[seen[k]] + g

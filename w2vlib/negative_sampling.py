@@ -1,0 +1,179 @@
+"""Section 4.2: negative sampling.
+
+The chapter-3 CBOW ends in a softmax over the whole vocabulary, so every step
+costs O(V) per example. Negative sampling asks a cheaper question: given the
+hidden vector ``h``, is word w the target (label 1) or not (label 0)? It asks
+it for the true target and for ``k`` "negative" words drawn at random, so a
+step costs O(k) instead of O(V).
+
+* :class:`UnigramSampler` draws the negatives from the corpus's word
+  frequencies raised to the power 0.75, which gives rare words a slightly
+  better chance than their raw frequency would.
+* :class:`NegativeSamplingLoss` scores the target and its negatives with one
+  :class:`~w2vlib.layers.EmbeddingDot` gather and one
+  :class:`~w2vlib.layers.SigmoidWithLoss`.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .layers import EmbeddingDot, SigmoidWithLoss
+
+__all__ = ["UnigramSampler", "NegativeSamplingLoss"]
+
+
+class UnigramSampler:
+    """Draws negative word ids from a smoothed unigram distribution.
+
+    corpus: (T,) non-negative integer word ids.
+    power: exponent applied to the word counts (>= 0; word2vec uses 0.75).
+    sample_size: k, the number of negatives per target (>= 1).
+    seed: an int, None (fresh entropy) or a ``np.random.Generator``, which is
+        used as is (not copied) and kept as ``self.rng``.
+
+    Attributes: ``vocab_size`` (= largest id in the corpus + 1), ``counts``
+    (``(vocab_size,)`` int), ``word_p`` (``(vocab_size,)`` float64, sums to 1).
+
+    Probabilities: ``word_p[w]`` is proportional to ``counts[w] ** power`` for
+    every word that occurs in the corpus, and is **0 for every id that never
+    occurs**, whatever the power. In particular ``power=0`` means uniform over
+    the words that occur (not over ``range(vocab_size)``: NumPy's ``0 ** 0 == 1``
+    would otherwise hand unused ids a share), which is also the limit of small
+    positive powers.
+
+    Sampling rules of :meth:`get_negative_sample`:
+
+    * A row's negatives never include that row's target. Each draw follows
+      ``p(w) / (1 - p(target))`` for ``w != target`` -- the distribution above
+      with the target removed and renormalised.
+    * Draws are independent, *with* replacement: a row may contain the same
+      negative twice. word2vec and gensim do the same; the book instead draws
+      each row without replacement (``replace=False``), which needs a Python
+      loop over rows and changes the distribution of the later draws.
+    """
+
+    def __init__(self, corpus, power: float = 0.75, sample_size: int = 5, seed=None):
+        corpus = np.asarray(corpus)
+        if corpus.ndim != 1 or not np.issubdtype(corpus.dtype, np.integer):
+            raise TypeError(f"corpus must be a 1-D array of integer word ids, got shape "
+                            f"{corpus.shape} and dtype {corpus.dtype}")
+        if corpus.size == 0:
+            raise ValueError("corpus is empty")
+        if corpus.min() < 0:
+            raise ValueError(f"word ids must be non-negative, got {int(corpus.min())}")
+        if not isinstance(power, numbers.Real) or not np.isfinite(power) or power < 0:
+            raise ValueError(f"power must be a finite number >= 0, got {power!r}")
+        if (not isinstance(sample_size, numbers.Integral) or isinstance(sample_size, bool)
+                or sample_size < 1):
+            raise ValueError(f"sample_size must be an int >= 1, got {sample_size!r}")
+
+        self.power = float(power)
+        self.sample_size = int(sample_size)
+        self.rng = np.random.default_rng(seed)
+        self.counts = np.bincount(corpus)                # minlength is max id + 1
+        self.vocab_size = len(self.counts)
+        occurs = self.counts > 0
+        weights = np.zeros(self.vocab_size, dtype=np.float64)
+        weights[occurs] = self.counts[occurs].astype(np.float64) ** self.power
+        self.word_p = weights / weights.sum()
+        # Cumulative distribution for inverse-CDF sampling; dividing the cumsum
+        # by its own last entry makes cdf[-1] exactly 1.0.
+        cdf = np.cumsum(weights)
+        self._cdf = cdf / cdf[-1]
+
+    def sample(self, size) -> np.ndarray:
+        """Independent draws from ``word_p`` (no target excluded); int64 of shape ``size``."""
+        u = self.rng.random(size)
+        # First index whose cumulative probability exceeds u: word w is hit with
+        # probability cdf[w] - cdf[w-1] = word_p[w]; words with p = 0 never are.
+        ids = np.searchsorted(self._cdf, u, side="right")
+        return np.minimum(ids, self.vocab_size - 1).astype(np.int64, copy=False)
+
+    def get_negative_sample(self, target) -> np.ndarray:
+        """target: (N,) integer word ids -> negatives (N, sample_size), int64.
+
+        ``out[n]`` holds ``sample_size`` ids drawn with replacement from
+        ``p(w) / (1 - p(target[n]))``, never ``target[n]`` itself. A scalar
+        target gives a (sample_size,) row.
+
+        All rows are drawn at once; then only the entries that hit their own
+        row's target are drawn again, until none do. (Rejecting a draw and
+        drawing again is exactly conditioning on "not the target".)
+        """
+        target = np.asarray(target)
+        if not np.issubdtype(target.dtype, np.integer):
+            raise TypeError(f"target ids must be integers, got dtype {target.dtype}")
+        if target.ndim > 1:
+            raise ValueError(f"target must have shape (N,), got {target.shape}")
+        if target.size:
+            lo, hi = target.min(), target.max()
+            if lo < 0 or hi >= self.vocab_size:
+                bad = lo if lo < 0 else hi
+                raise IndexError(f"target ids must lie in [0, {self.vocab_size}), got {int(bad)}")
+            if self.word_p[target].max() >= 1.0:
+                only = int(target[np.argmax(self.word_p[target])])
+                raise ValueError(f"word {only} is the only word with non-zero sampling "
+                                 f"probability, so it has no negatives to draw")
+
+        negatives = self.sample(target.shape + (self.sample_size,))
+        column = target[..., None]
+        hit = negatives == column
+        while hit.any():
+            negatives[hit] = self.sample(int(hit.sum()))
+            hit = negatives == column
+        return negatives
+
+
+class NegativeSamplingLoss:
+    """Binary losses for the target and ``sample_size`` negatives, in one pass.
+
+    W: (V, H) output word vectors (``W_out``); corpus, power, sample_size,
+    seed: passed to :class:`UnigramSampler` (kept as ``self.sampler``).
+
+    ``forward(h, target)`` with h (N, H), target (N,) builds the (N, 1+k) id
+    matrix ``[target | negatives]``, scores it with one
+    :class:`~w2vlib.layers.EmbeddingDot` and one
+    :class:`~w2vlib.layers.SigmoidWithLoss` (labels ``[1, 0, ..., 0]``) and
+    returns, as the book defines it,
+
+        loss = mean_n(-log sigmoid(s_n0)) + sum_{j=1..k} mean_n(-log sigmoid(-s_nj))
+
+    i.e. the positive's batch-mean loss plus each negative's batch-mean loss.
+
+    ``params = [W]`` and ``grads = [dW]``: one shared weight, listed once.
+    ``backward(dout=1)`` returns dh (N, H) and writes dW.
+    """
+
+    def __init__(self, W: np.ndarray, corpus, power: float = 0.75, sample_size: int = 5,
+                 seed=None):
+        self.sampler = UnigramSampler(corpus, power=power, sample_size=sample_size, seed=seed)
+        if self.sampler.vocab_size > W.shape[0]:
+            raise ValueError(f"the corpus has word id {self.sampler.vocab_size - 1} but W has "
+                             f"only {W.shape[0]} rows")
+        self.sample_size = self.sampler.sample_size
+        self.embed_dot = EmbeddingDot(W)
+        self.loss_layer = SigmoidWithLoss()
+        self.params = self.embed_dot.params
+        self.grads = self.embed_dot.grads
+        self.ids: np.ndarray | None = None   # (N, 1+k) ids of the last forward
+
+    def forward(self, h: np.ndarray, target) -> float:
+        """h: (N, H), target: (N,) integer ids -> scalar loss."""
+        target = np.asarray(target)
+        if target.ndim != 1:
+            raise ValueError(f"target must have shape (N,), got {target.shape}")
+        negatives = self.sampler.get_negative_sample(target)
+        ids = np.concatenate([target[:, None].astype(negatives.dtype), negatives], axis=1)
+        self.ids = ids
+        scores = self.embed_dot.forward(h, ids)                       # (N, 1+k)
+        labels = np.zeros(scores.shape, dtype=scores.dtype)
+        labels[:, 0] = 1
+        return self.loss_layer.forward(scores, labels)
+
+    def backward(self, dout=1.0) -> np.ndarray:
+        """Returns dh (N, H); writes dW."""
+        dscores = self.loss_layer.backward(dout)
+        return self.embed_dot.backward(dscores)

@@ -1,0 +1,83 @@
+"""Optimizers: ``update(params, grads)`` changes each parameter array in place.
+
+In place matters: the layers hold references to the very same arrays, so an
+optimizer that rebinds ``params[i] = ...`` would train a copy nobody uses.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["SGD", "Adam"]
+
+
+def _check_pairs(params, grads) -> None:
+    if len(params) != len(grads):
+        raise ValueError(f"got {len(params)} params but {len(grads)} grads")
+    for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+        if p.shape != g.shape:
+            raise ValueError(f"param {i} has shape {p.shape} but its grad has shape {g.shape}")
+
+
+def _check_lr(lr) -> float:
+    lr = float(lr)
+    if not lr > 0:
+        raise ValueError(f"lr must be > 0, got {lr}")
+    return lr
+
+
+class SGD:
+    """Plain gradient descent: ``p -= lr * g``."""
+
+    def __init__(self, lr: float = 0.01):
+        self.lr = _check_lr(lr)
+
+    def update(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        """params, grads: lists of same-shape arrays; params change in place."""
+        _check_pairs(params, grads)
+        for p, g in zip(params, grads, strict=True):
+            p -= self.lr * g
+
+
+class Adam:
+    """Adam (Kingma & Ba, 2015) with bias correction folded into the step size.
+
+    After t steps, with m and v the running means of g and g**2:
+
+        p -= lr * sqrt(1 - beta2**t) / (1 - beta1**t) * m / (sqrt(v) + eps)
+
+    On the first step this is ``lr * sign(g)`` up to eps: every parameter
+    moves by about ``lr`` whatever the size of its gradient.
+
+    The moments are kept per parameter *position* in the list passed to
+    :meth:`update`, so always pass the same list, in the same order.
+    """
+
+    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8):
+        self.lr = _check_lr(lr)
+        for name, b in (("beta1", beta1), ("beta2", beta2)):
+            if not 0 <= b < 1:
+                raise ValueError(f"{name} must lie in [0, 1), got {b}")
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.iter = 0
+        self.m: list[np.ndarray] | None = None
+        self.v: list[np.ndarray] | None = None
+
+    def update(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        """params, grads: lists of same-shape arrays; params change in place."""
+        _check_pairs(params, grads)
+        if self.m is None:
+            self.m = [np.zeros_like(p) for p in params]
+            self.v = [np.zeros_like(p) for p in params]
+        elif [m.shape for m in self.m] != [p.shape for p in params]:
+            raise ValueError("Adam was first used with params of shapes "
+                             f"{[m.shape for m in self.m]}, now given "
+                             f"{[p.shape for p in params]}; use one Adam per parameter list")
+        self.iter += 1
+        t = self.iter
+        lr_t = self.lr * np.sqrt(1 - self.beta2 ** t) / (1 - self.beta1 ** t)
+        for p, g, m, v in zip(params, grads, self.m, self.v, strict=True):
+            m += (1 - self.beta1) * (g - m)
+            v += (1 - self.beta2) * (g * g - v)
+            p -= lr_t * m / (np.sqrt(v) + self.eps)
