@@ -12,6 +12,8 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.w2vlib-installed
 LAB_ARGS ?=
+# JupyterLab refuses to run as root unless told; containers often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_ARGS ?=
 
 .PHONY: help setup data lab test test-unit test-notebooks lint clean
@@ -37,7 +39,7 @@ data: setup
 	$(PY) -m w2vlib.datasets fetch ptb
 
 lab: data
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(LAB_ARGS)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
 test: data
 	$(PY) -m pytest --doctest-modules --nbval --nbval-current-env w2vlib tests notebooks $(PYTEST_ARGS)
