@@ -59,6 +59,22 @@ def test_matmul_writes_grads_in_place():
     np.testing.assert_allclose(dW, [[1, 1, 1], [2, 2, 2]])
 
 
+def test_matmul_batched_input_is_one_product_with_the_same_values():
+    r = rng(12)
+    W = r.normal(size=(4, 6))
+    x = r.normal(size=(5, 3, 4))
+    layer = MatMul(W)
+    np.testing.assert_allclose(layer.forward(x[0, 0]), x[0, 0] @ W)      # a single row (D,)
+    np.testing.assert_allclose(layer.forward(x), np.einsum("ncd,dh->nch", x, W))
+    dout = r.normal(size=(5, 3, 6))
+    np.testing.assert_allclose(layer.backward(dout), np.einsum("nch,dh->ncd", dout, W))
+
+
+def test_matmul_rejects_a_wrong_last_axis():
+    with pytest.raises(ValueError, match=r"x must have shape \(\.\.\., 4\)"):
+        MatMul(np.ones((4, 6))).forward(np.ones((3, 8)))
+
+
 # ---------------------------------------------------------------- Embedding
 
 @pytest.mark.parametrize("idx", [np.array([3, 0, 3, 5, 3]),                 # repeats

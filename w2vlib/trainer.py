@@ -5,10 +5,19 @@ runs ``forward`` / ``backward`` / ``optimizer.update`` per minibatch, shows a
 tqdm progress bar (a widget in JupyterLab, text in a terminal) and keeps the
 average loss of every ``eval_interval`` steps in ``loss_list`` for
 :meth:`Trainer.plot`.
+
+Sparse updates: when the model says which rows its gradients touched (a
+``grad_rows`` attribute, as the chapter-4 models have) and the optimizer's
+``update`` accepts ``grad_rows``, the Trainer passes them on, so only those
+rows are updated. For :class:`~w2vlib.optim.SGD` that changes nothing but the
+speed; for :class:`~w2vlib.optim.Adam` it means lazy Adam (see
+:mod:`w2vlib.optim`). ``Trainer(model, optimizer, sparse=False)`` keeps the
+book's dense updates.
 """
 
 from __future__ import annotations
 
+import inspect
 import time
 
 import numpy as np
@@ -38,6 +47,32 @@ def unique_params(params: list, grads: list) -> tuple[list, list]:
     return out_p, out_g
 
 
+def _unique_with_rows(params: list, grads: list, rows: list) -> tuple[list, list, list]:
+    """:func:`unique_params` that also merges the ``grad_rows`` of a repeated array."""
+    seen: dict[int, int] = {}
+    out_p, out_g, out_r = [], [], []
+    for p, g, r in zip(params, grads, rows, strict=True):
+        k = id(p)
+        if k in seen:
+            i = seen[k]
+            out_g[i] = out_g[i] + g
+            out_r[i] = (None if out_r[i] is None or r is None
+                        else np.union1d(out_r[i], r))
+        else:
+            seen[k] = len(out_p)
+            out_p.append(p)
+            out_g.append(g)
+            out_r.append(r)
+    return out_p, out_g, out_r
+
+
+def _accepts_grad_rows(optimizer) -> bool:
+    try:
+        return "grad_rows" in inspect.signature(optimizer.update).parameters
+    except (TypeError, ValueError):
+        return False
+
+
 def clip_grads(grads: list, max_norm: float) -> None:
     """Scale all gradients in place so that their joint L2 norm is at most ``max_norm``."""
     total = np.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads))
@@ -50,13 +85,17 @@ def clip_grads(grads: list, max_norm: float) -> None:
 class Trainer:
     """Train ``model`` with ``optimizer`` on minibatches.
 
-    model: has ``params``, ``grads``, ``forward(x, t) -> loss`` and ``backward()``.
+    model: has ``params``, ``grads``, ``forward(x, t) -> loss`` and ``backward()``,
+    and optionally ``grad_rows`` (see the module docstring).
     optimizer: has ``update(params, grads)`` (see :mod:`w2vlib.optim`).
+    sparse: pass the model's ``grad_rows`` to the optimizer when both support
+    it (default); False always updates densely, as the book does.
     """
 
-    def __init__(self, model, optimizer):
+    def __init__(self, model, optimizer, sparse: bool = True):
         self.model = model
         self.optimizer = optimizer
+        self.sparse = bool(sparse) and hasattr(model, "grad_rows") and _accepts_grad_rows(optimizer)
         self.loss_list: list[float] = []
         self.eval_interval = 1
         self.elapsed = 0.0
@@ -96,10 +135,17 @@ class Trainer:
                     batch = order[it * batch_size:(it + 1) * batch_size]
                     loss = self.model.forward(x[batch], t[batch])
                     self.model.backward()
-                    params, grads = unique_params(self.model.params, self.model.grads)
+                    if self.sparse:
+                        params, grads, rows = _unique_with_rows(
+                            self.model.params, self.model.grads, self.model.grad_rows)
+                    else:
+                        params, grads = unique_params(self.model.params, self.model.grads)
                     if max_grad is not None:
                         clip_grads(grads, max_grad)
-                    self.optimizer.update(params, grads)
+                    if self.sparse:
+                        self.optimizer.update(params, grads, grad_rows=rows)
+                    else:
+                        self.optimizer.update(params, grads)
                     total_loss += float(loss)
                     count += 1
                     self.words_seen += batch_size
