@@ -16,14 +16,16 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: help setup data lab test test-unit test-notebooks lint clean
+.PHONY: help setup data lab test test-unit test-notebooks test-browser lint clean vectors bench
 
 help:
 	@echo "make lab             set up, then open the notebooks in JupyterLab"
 	@echo "make test            set up, then run unit tests and every notebook (nbval)"
 	@echo "make test-unit       unit tests and doctests only"
 	@echo "make test-notebooks  notebooks only (strict nbval)"
+	@echo "make test-browser    the widget explorers in JupyterLab in Chromium (needs .ci/install-browser)"
 	@echo "make lint            ruff"
+	@echo "make bench           install gensim (the bench extra), run the speed ladder (minutes)"
 	@echo "make clean           remove .venv and caches (keeps downloaded data)"
 
 $(STAMP): pyproject.toml
@@ -49,6 +51,27 @@ test-unit: data
 
 test-notebooks: data
 	$(PY) -m pytest --nbval --nbval-current-env notebooks $(PYTEST_ARGS)
+
+# JupyterLab in a real browser (tests/browser/; never part of `make test`, which skips
+# that directory). Uses Debian's /usr/bin/chromium -- .ci/install-browser installs it --
+# never `playwright install`. Screenshots go to artifacts/browser/. CI=true turns a
+# missing browser from a skip into a failure.
+test-browser: setup
+	$(PY) -m pip install --quiet -e '.[browser]'
+	$(PY) -m pytest tests/browser $(PYTEST_ARGS)
+
+# The speed ladder on PTB (python -m w2vlib.bench): a benchmark, not a test.
+# BENCH_ARGS="--quick" for a two-minute run.
+BENCH_ARGS ?=
+bench: data
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) -m w2vlib.bench $(BENCH_ARGS)
+
+# Pretrained PTB vectors (fast CBOW, fixed seed, one BLAS/OpenMP thread) -> data/vectors/
+vectors: data
+	@mkdir -p data/vectors
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m w2vlib.fast --model cbow --epochs 10 \
+		--dim 100 --seed 0 --subsample 1e-3 --no-progress --out data/vectors/ptb_cbow.npz
 
 lint: setup
 	$(VENV)/bin/ruff check w2vlib tests
