@@ -159,16 +159,22 @@ class LabServer:
         # "starting" until some client has talked to the kernel)
         from jupyter_client import BlockingKernelClient
 
-        client = BlockingKernelClient()
-        client.load_connection_file(str(self.runtime_dir / f"kernel-{kernel_id}.json"))
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=timeout)
-            return kernel_id
-        except RuntimeError:
-            pass
-        finally:
-            client.stop_channels()
+        # wait_for_ready raises RuntimeError ("Kernel died before replying") when the first
+        # kernel_info gets no answer within a second and the heartbeat has not beaten yet --
+        # a kernel still importing on a busy machine looks like that. So ask again until the
+        # deadline, and give up only then.
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            client = BlockingKernelClient()
+            client.load_connection_file(str(self.runtime_dir / f"kernel-{kernel_id}.json"))
+            client.start_channels()
+            try:
+                client.wait_for_ready(timeout=max(1.0, deadline - time.monotonic()))
+                return kernel_id
+            except RuntimeError:
+                time.sleep(0.5)
+            finally:
+                client.stop_channels()
         raise RuntimeError(f"the kernel for {notebook} did not start in {timeout} s:\n{self.log_tail()}")
 
     def log_tail(self, n: int = 40) -> str:
@@ -220,13 +226,27 @@ class LabServer:
         self._log.close()
 
 
+#: Files the notebooks read by a path relative to ``notebooks/`` (``../data/...``): copied to the
+#: same place beside the scratch copy. (The PTB corpus is found through ``w2vlib.datasets``.)
+NOTEBOOK_DATA = ("data/vectors/ptb_cbow.npz",)
+
+
 @pytest.fixture(scope="session")
 def lab_root(tmp_path_factory) -> Path:
-    """A scratch copy of notebooks/ (so autosave can never touch the repository)."""
-    root = tmp_path_factory.mktemp("lab") / "root"
+    """A scratch copy of notebooks/ (so autosave can never touch the repository).
+
+    The layout mirrors the repository's -- ``<scratch>/notebooks/`` beside
+    ``<scratch>/data/`` -- so ``../data/vectors/ptb_cbow.npz`` resolves as in a checkout.
+    """
+    scratch = tmp_path_factory.mktemp("lab")
+    root = scratch / "notebooks"
     root.mkdir()
     for nb in sorted((REPO / "notebooks").glob("*.ipynb")):
         (root / nb.name).write_bytes(nb.read_bytes())
+    for rel in NOTEBOOK_DATA:
+        if (REPO / rel).is_file():
+            (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
+            (scratch / rel).write_bytes((REPO / rel).read_bytes())
     return root
 
 
@@ -279,5 +299,8 @@ def lab_page(chromium_browser, artifacts):
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
+    """``artifacts/browser/``, emptied of an earlier run's screenshots and log."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in (*ARTIFACTS.glob("*.png"), *ARTIFACTS.glob("*.log")):
+        old.unlink()
     return ARTIFACTS

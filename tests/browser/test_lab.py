@@ -1,78 +1,45 @@
-"""The explorers in a real JupyterLab: run a notebook in Chromium, drive the widgets, read them.
+"""The explorers in a real JupyterLab: run series notebooks in Chromium, drive the widgets, read them.
 
-The test writes a small scratch notebook (toy vectors with planted neighbours,
-no data needed) into a scratch copy of ``notebooks/``, opens it in JupyterLab,
-clears every output, runs all cells, then types into the neighbours explorer
-and moves the sigmoid slider, checking each time that the shown words and
-numbers change to the expected ones. Screenshots go to ``artifacts/browser/``.
+Two notebooks of the series, each opened from a scratch copy of ``notebooks/``
+(see ``lab_root`` in conftest.py), with every output cleared first and then
+run **up to its last explorer cell** (Run → Run All Above Selected Cell, with
+the cell after it selected), so a stale saved state cannot pass and the slow
+benchmark cells further down are not waited for:
 
-Run with ``make test-browser`` (or ``pytest tests/browser``); see conftest.py.
+* ``07_analogy_evaluation`` -- the neighbours and analogy explorers on the
+  committed PTB vectors ``data/vectors/ptb_cbow.npz``: type a word, move the
+  top-n slider (keyboard and mouse), type a capitalised word, change an analogy
+  and its scoring. Expected words are computed here with
+  ``w2vlib.evaluate`` on the same file, and a few are also spelled out
+  (toyota -> honda), so a wrong file or a silent fallback is caught;
+* ``04_sigmoid_cross_entropy`` -- the sigmoid explorer: slider by keyboard and
+  by mouse drag, label toggle, numbers and verdict.
 
-To test a series notebook instead, set :data:`NOTEBOOK` to its file name (it
-must display a neighbours explorer made with ``query="king"`` on vectors where
-"toyota"'s nearest word is "honda", and a sigmoid explorer) and drop
-:func:`write_smoke_notebook`.
+Screenshots go to ``artifacts/browser/``. Run with ``make test-browser`` (or
+``pytest tests/browser``); see conftest.py for skipping and CI.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
+from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-#: The notebook the test opens (written by the test into the scratch root).
-NOTEBOOK = "w2vlib_widgets_smoke.ipynb"
+REPO = Path(__file__).resolve().parents[2]
+#: The vectors notebook 07 loads (as ``../data/vectors/ptb_cbow.npz``; conftest.py copies it
+#: beside the scratch notebooks).
+VECTORS = REPO / "data" / "vectors" / "ptb_cbow.npz"
 
-SETUP = '''\
-import numpy as np
-from w2vlib import widgets
-
-# toy word vectors with planted structure: toyota ~ honda, king - man + woman = queen
-axes = ["royal", "person", "male", "female", "vehicle", "brand", "japan", "time"]
-a = dict(zip(axes, np.eye(len(axes))))
-planted = {
-    "king": a["royal"] + a["male"], "queen": a["royal"] + a["female"],
-    "prince": a["royal"] + a["male"] + 0.3 * a["time"],
-    "man": a["person"] + a["male"], "woman": a["person"] + a["female"],
-    "car": a["vehicle"], "truck": a["vehicle"] + 0.5 * a["time"],
-    "toyota": a["vehicle"] + a["brand"] + a["japan"], "honda": a["vehicle"] + a["brand"] + a["japan"],
-    "ford": a["vehicle"] + a["brand"], "year": a["time"], "month": a["time"] + 0.3 * a["person"],
-}
-words = list(planted)
-word_to_id = {w: i for i, w in enumerate(words)}
-id_to_word = dict(enumerate(words))
-rng = np.random.default_rng(0)
-word_vecs = np.stack([planted[w] for w in words]) + 0.02 * rng.standard_normal((len(words), len(axes)))
-
-# a Zipf-like toy corpus for the sampler: 300 words, counts from 20,000 down to 1
-counts = np.maximum(1, (20_000 / np.arange(1, 301) ** 1.6).astype(int))
-corpus = np.repeat(np.arange(300), counts)
-corpus_words = {i: f"word{i + 1}" for i in range(300)}
-print("word_vecs:", word_vecs.shape, " corpus:", corpus.shape)'''
-
-CELLS = [
-    ("markdown", "# w2vlib explorers: browser smoke test\nWritten by `tests/browser/test_lab.py`."),
-    ("code", SETUP),
-    ("code", 'widgets.neighbours_explorer(word_vecs, word_to_id, id_to_word, query="king")'),
-    ("code", "widgets.sigmoid_explorer(score=0.0, label=1)"),
-    ("code", 'widgets.analogy_explorer(word_vecs, word_to_id, id_to_word, "king", "man", "queen")'),
-    ("code", "widgets.cost_explorer()"),
-    ("code", "widgets.sampler_explorer(corpus, corpus_words)"),
-]
+NB_ANALOGY = "07_analogy_evaluation.ipynb"
+NB_SIGMOID = "04_sigmoid_cross_entropy.ipynb"
 
 
-def write_smoke_notebook(path) -> None:
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                 "language": "python"}
-    nb.cells = [nbformat.v4.new_markdown_cell(src) if kind == "markdown" else
-                nbformat.v4.new_code_cell(src) for kind, src in CELLS]
-    nbformat.write(nb, str(path))
+# ------------------------------------------------------------------ helpers
 
 
 def menu(page, top: str, item: str) -> None:
@@ -104,99 +71,223 @@ def wait_for_idle_kernel(page, timeout: float = 120.0) -> None:
     raise AssertionError(f"the kernel was not idle after {timeout} s")
 
 
-def test_explorers_run_and_respond_in_jupyterlab(lab_server, lab_root, lab_page, artifacts):
+def notebook_cells(name: str) -> list[dict]:
+    return json.loads((REPO / "notebooks" / name).read_text(encoding="utf-8"))["cells"]
+
+
+def last_cell_calling(cells: list[dict], call: str) -> int:
+    """Index of the last code cell whose source contains ``call`` (e.g. ``"analogy_explorer("``)."""
+    hits = [i for i, c in enumerate(cells) if c["cell_type"] == "code" and call in "".join(c["source"])]
+    assert hits, f"no code cell calls {call!r}: did the notebook lose its explorer?"
+    return hits[-1]
+
+
+def run_up_to(page, server, notebook: str, last: int):
+    """Open ``notebook``, clear all outputs, run cells 0..``last``; return its panel when done.
+
+    Each notebook opens in a workspace of its own, so no tab of an earlier test is restored
+    beside it. Selecting cell ``last + 1`` and choosing "Run All Above Selected Cell" runs
+    exactly the cells up to ``last``; the next code cell must stay unrun (checked).
+    """
+    from playwright.sync_api import expect
+
+    n_cells = len(notebook_cells(notebook))
+    assert last + 1 < n_cells, "the explorer cell must not be the notebook's last cell"
+    server.start_kernel_for(notebook)
+    workspace = "w" + re.sub(r"\W", "", notebook.split("_")[0])
+    page.goto(server.url(f"lab/workspaces/{workspace}/tree/{notebook}"))
+    expect(page.locator(".jp-NotebookPanel")).to_have_count(1, timeout=120_000)
+    panel = page.locator(".jp-NotebookPanel")
+    cells = panel.locator(".jp-Notebook .jp-Cell")
+    expect(cells).to_have_count(n_cells, timeout=120_000)
+    wait_for_idle_kernel(page)
+
+    menu(page, "Edit", "Clear Outputs of All Cells")
+    expect(panel.locator(".jp-OutputArea-output")).to_have_count(0)
+    after = cells.nth(last + 1)
+    after.locator(".jp-InputPrompt").first.click()
+    expect(after).to_have_class(re.compile(r"\bjp-mod-active\b"))
+    menu(page, "Run", "Run All Above Selected Cell")
+    expect(cells.nth(last).locator(".jp-InputArea-prompt")).to_have_text(
+        re.compile(r"\[\d+\]"), timeout=180_000)
+    wait_for_idle_kernel(page)
+    # cells up to `last` ran (each code prompt shows a number); the rest did not
+    prompts = [(i, cells.nth(i).locator(".jp-InputArea-prompt")) for i in range(n_cells)
+               if "jp-CodeCell" in (cells.nth(i).get_attribute("class") or "")]
+    for i, prompt in prompts:
+        if i <= last:
+            expect(prompt).to_have_text(re.compile(r"\[\d+\]"))
+    first_unrun = next(p for i, p in prompts if i > last)
+    expect(first_unrun).not_to_have_text(re.compile(r"\d"))
+    return panel
+
+
+def no_errors_shown(panel) -> None:
+    from playwright.sync_api import expect
+
+    expect(panel.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+           ).to_have_count(0)
+    expect(panel.locator(".jp-Notebook")).not_to_contain_text("Error displaying widget")
+    expect(panel.locator(".jp-Notebook")).not_to_contain_text("Traceback")
+
+
+def drag_handle_to_left_end(page, control) -> None:
+    """Drag a slider's handle with the mouse beyond the left end of its track."""
+    track = control.locator(".noUi-target").bounding_box()
+    knob = control.locator(".noUi-handle").bounding_box()
+    y = knob["y"] + knob["height"] / 2
+    page.mouse.move(knob["x"] + knob["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(track["x"] - 50, y, steps=8)
+    page.mouse.up()
+
+
+# ------------------------------------------------------------------ notebook 07
+
+
+@pytest.fixture(scope="module")
+def ptb_vectors():
+    """The committed vectors the notebook loads, and the answers expected from them."""
+    from w2vlib.io import load_vectors
+
+    assert VECTORS.is_file(), f"{VECTORS} is missing: notebook 07 would train its own vectors"
+    wv = load_vectors(VECTORS)
+    return wv.word_vecs, wv.word_to_id, wv.id_to_word
+
+
+def neighbours(vectors, word: str, top: int) -> list[str]:
+    from w2vlib.evaluate import most_similar
+
+    word_vecs, w2i, i2w = vectors
+    return [w for w, _ in most_similar(word, w2i, i2w, word_vecs, top=top)]
+
+
+def answers(vectors, a: str, b: str, c: str, normalize: bool = True) -> list[str]:
+    from w2vlib.evaluate import analogy
+
+    word_vecs, w2i, i2w = vectors
+    return [w for w, _ in analogy(a, b, c, w2i, i2w, word_vecs, top=5, normalize=normalize)]
+
+
+def test_neighbours_and_analogies_on_ptb_vectors(lab_server, lab_page, artifacts, ptb_vectors):
     from playwright.sync_api import expect
 
     page = lab_page
     started = time.monotonic()
-    write_smoke_notebook(lab_root / NOTEBOOK)
-    lab_server.start_kernel_for(NOTEBOOK)
-    page.goto(lab_server.url(f"lab/tree/{NOTEBOOK}"))
+    # spelled out as well as computed, so the test fails if both came from the wrong vectors
+    assert neighbours(ptb_vectors, "toyota", 5)[:2] == ["honda", "lexus"]
+    assert neighbours(ptb_vectors, "year", 5)[:2] == ["month", "week"]
 
-    expect(page.locator(".jp-Notebook .jp-Cell")).to_have_count(len(CELLS), timeout=120_000)
-    wait_for_idle_kernel(page)
+    last = last_cell_calling(notebook_cells(NB_ANALOGY), "analogy_explorer(")
+    panel = run_up_to(page, lab_server, NB_ANALOGY, last)
+    explorer = panel.locator(".w2v-neighbours")
+    expect(explorer).to_be_visible()
+    expect(panel.locator(".w2v-analogy .w2v-result")).not_to_be_empty()
+    page.wait_for_timeout(300)
+    explorer.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "00_lab_07_after_run.png"))
 
-    menu(page, "Edit", "Clear Outputs of All Cells")
-    expect(page.locator(".jp-OutputArea-output")).to_have_count(0)
-    menu(page, "Run", "Run All Cells")
-    # the run started: the first code cell is queued, running or done
-    expect(page.locator(".jp-CodeCell .jp-InputArea-prompt").first).to_have_text(
-        re.compile(r"\[(\*|\d+)\]"), timeout=30_000)
+    result = explorer.locator(".w2v-result")
+    words = explorer.locator(".w2v-result td.w2v-word")
 
-    # --- every explorer rendered (a stale saved state cannot pass: outputs were cleared)
-    neighbours = page.locator(".w2v-neighbours")
-    expect(neighbours).to_be_visible(timeout=180_000)
-    for kind in ("sigmoid", "analogy", "cost", "sampler"):
-        expect(page.locator(f".w2v-{kind} .w2v-result")).not_to_be_empty(timeout=120_000)
-    wait_for_idle_kernel(page)
-    page.wait_for_timeout(500)                                  # let the images settle
-    page.screenshot(path=str(artifacts / "00_lab_after_run_all.png"))
+    # --- as the notebook left it: year, top 5
+    expect(result).to_contain_text("Nearest to year")
+    expect(words).to_have_text(neighbours(ptb_vectors, "year", 5))
+    explorer.screenshot(path=str(artifacts / "01_neighbours_year.png"))
 
-    first_word = neighbours.locator(".w2v-result td.w2v-word").first
-    expect(neighbours.locator(".w2v-result")).to_contain_text("Nearest to king")
-    expect(first_word).not_to_have_text("honda")
-    neighbours.screenshot(path=str(artifacts / "01_neighbours_king.png"))
-
-    # --- type a word into the neighbours box
-    box = neighbours.locator(".w2v-ctl-query input")
+    # --- type a word
+    box = explorer.locator(".w2v-ctl-query input")
     box.fill("toyota")
     box.press("Enter")
-    expect(neighbours.locator(".w2v-result")).to_contain_text("Nearest to toyota")
-    expect(first_word).to_have_text("honda")
-    score = neighbours.locator(".w2v-result td.w2v-val-score").first
-    assert float(score.inner_text()) > 0.99
-    neighbours.screenshot(path=str(artifacts / "02_neighbours_toyota.png"))
+    expect(result).to_contain_text("Nearest to toyota")
+    expect(words).to_have_text(neighbours(ptb_vectors, "toyota", 5))
+    expect(words.first).to_have_text("honda")
+    score = float(explorer.locator("td.w2v-val-score").first.inner_text())
+    assert 0.5 < score < 1.0
+    explorer.screenshot(path=str(artifacts / "02_neighbours_toyota.png"))
 
-    # --- bad input: a friendly message with the close match, no traceback
+    # --- the top-n slider: keyboard to the maximum (20), then the mouse to the minimum (1)
+    top = explorer.locator(".w2v-ctl-top")
+    handle = top.locator(".noUi-handle")
+    handle.focus()
+    handle.press("End")
+    expect(top.locator(".widget-readout")).to_have_text("20")
+    expect(words).to_have_text(neighbours(ptb_vectors, "toyota", 20))
+    page.wait_for_timeout(200)
+    explorer.screenshot(path=str(artifacts / "03_neighbours_top20.png"))
+    drag_handle_to_left_end(page, top)
+    expect(top.locator(".widget-readout")).to_have_text("1")
+    expect(words).to_have_text(["honda"])
+
+    # --- bad input: a friendly message with the close match, no table, no traceback
     box.fill("Toyota")
     box.press("Enter")
-    expect(neighbours.locator(".w2v-msg")).to_contain_text("The vocabulary is lower-case: try toyota")
-    expect(neighbours.locator("td.w2v-word")).to_have_count(0)
-    neighbours.screenshot(path=str(artifacts / "03_neighbours_bad_input.png"))
+    expect(explorer.locator(".w2v-msg")).to_contain_text("The vocabulary is lower-case: try toyota")
+    expect(words).to_have_count(0)
+    explorer.screenshot(path=str(artifacts / "04_neighbours_bad_input.png"))
 
-    # --- move the sigmoid slider (keyboard on the handle: End = the maximum, +8.0)
-    sigmoid = page.locator(".w2v-sigmoid")
-    expect(sigmoid.locator(".w2v-val-y")).to_have_text("0.5000")
-    expect(sigmoid.locator(".w2v-val-gradient")).to_have_text("-0.5000")
+    # --- the analogy explorer: as left by the notebook, then a new c, then the book's scoring
+    ana = panel.locator(".w2v-analogy")
+    ana.scroll_into_view_if_needed()
+    answers_shown = ana.locator("td.w2v-word")
+    expect(ana.locator(".w2v-result")).to_contain_text("father : mother = man : ?")
+    expect(answers_shown).to_have_text(answers(ptb_vectors, "father", "mother", "man"))
+    expect(answers_shown.first).to_have_text("woman")
+    c_box = ana.locator(".w2v-ctl-c input")
+    c_box.fill("he")
+    c_box.press("Enter")
+    expect(ana.locator(".w2v-result")).to_contain_text("father : mother = he : ?")
+    expect(answers_shown).to_have_text(answers(ptb_vectors, "father", "mother", "he"))
+    expect(answers_shown.first).to_have_text("she")
+    ana.locator(".w2v-ctl-scoring button", has_text="the book").click()
+    expect(ana.locator(".w2v-result th", has_text="dot product")).to_have_count(1)
+    expect(answers_shown).to_have_text(answers(ptb_vectors, "father", "mother", "he", normalize=False))
+    page.wait_for_timeout(200)
+    ana.screenshot(path=str(artifacts / "05_analogy.png"))
+
+    no_errors_shown(panel)
+    print(f"notebook 07 in the browser: {time.monotonic() - started:.1f} s")
+
+
+# ------------------------------------------------------------------ notebook 04
+
+
+def test_sigmoid_slider_and_label_in_notebook_04(lab_server, lab_page, artifacts):
+    from playwright.sync_api import expect
+
+    page = lab_page
+    started = time.monotonic()
+    last = last_cell_calling(notebook_cells(NB_SIGMOID), "sigmoid_explorer(")
+    panel = run_up_to(page, lab_server, NB_SIGMOID, last)
+    sigmoid = panel.locator(".w2v-sigmoid")
+    expect(sigmoid).to_be_visible()
+    sigmoid.scroll_into_view_if_needed()
+
+    def shows(**values):
+        for key, text in values.items():
+            expect(sigmoid.locator(f".w2v-val-{key}")).to_have_text(text)
+
+    # as the notebook left it: a true target with score -4, badly wrong
+    shows(score="-4.0", label="1", y="0.0180", gradient="-0.9820")
+    sigmoid.screenshot(path=str(artifacts / "06_sigmoid_start.png"))
+
+    # keyboard on the handle: End = the maximum, +8.0
     handle = sigmoid.locator(".w2v-ctl-score .noUi-handle")
     handle.focus()
     handle.press("End")
-    expect(sigmoid.locator(".w2v-val-score")).to_have_text("+8.0")
-    expect(sigmoid.locator(".w2v-val-y")).to_have_text("0.9997")
-    expect(sigmoid.locator(".w2v-val-loss")).to_have_text("0.0003")
+    shows(score="+8.0", y="0.9997", loss="0.0003")
     expect(sigmoid.locator(".w2v-result")).to_contain_text("Right and sure of it")
 
-    # ... then drag it with the mouse to the far left, and flip the label
-    track = sigmoid.locator(".w2v-ctl-score .noUi-target").bounding_box()
-    knob = handle.bounding_box()
-    page.mouse.move(knob["x"] + knob["width"] / 2, knob["y"] + knob["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(track["x"] - 50, knob["y"] + knob["height"] / 2, steps=8)
-    page.mouse.up()
-    expect(sigmoid.locator(".w2v-val-score")).to_have_text("-8.0")
+    # the mouse to the far left, then flip the label both ways
+    drag_handle_to_left_end(page, sigmoid.locator(".w2v-ctl-score"))
+    shows(score="-8.0")
     sigmoid.locator(".w2v-ctl-label button", has_text="t = 0").click()
-    expect(sigmoid.locator(".w2v-val-label")).to_have_text("0")
-    expect(sigmoid.locator(".w2v-val-loss")).to_have_text("0.0003")
-    expect(sigmoid.locator(".w2v-val-gradient")).to_have_text("+0.0003")
+    shows(label="0", loss="0.0003", gradient="+0.0003")
     sigmoid.locator(".w2v-ctl-label button", has_text="t = 1").click()
-    expect(sigmoid.locator(".w2v-val-loss")).to_have_text("8.0003")
-    expect(sigmoid.locator(".w2v-val-gradient")).to_have_text("-0.9997")
+    shows(label="1", loss="8.0003", gradient="-0.9997")
     expect(sigmoid.locator(".w2v-result")).to_contain_text("Sure of the wrong answer")
-    page.wait_for_timeout(300)
-    sigmoid.screenshot(path=str(artifacts / "04_sigmoid.png"))
+    page.wait_for_timeout(300)                                  # let the plot settle
+    sigmoid.screenshot(path=str(artifacts / "07_sigmoid_moved.png"))
 
-    # --- the other explorers, for the record
-    for n, kind in enumerate(("analogy", "cost", "sampler"), start=5):
-        explorer = page.locator(f".w2v-{kind}")
-        explorer.scroll_into_view_if_needed()
-        page.wait_for_timeout(300)
-        explorer.screenshot(path=str(artifacts / f"0{n}_{kind}.png"))
-    expect(page.locator(".w2v-analogy td.w2v-word").first).to_have_text("woman")
-
-    # --- nothing went wrong anywhere in the notebook
-    expect(page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-           ).to_have_count(0)
-    expect(page.locator(".jp-Notebook")).not_to_contain_text("Error displaying widget")
-    expect(page.locator(".jp-Notebook")).not_to_contain_text("Traceback")
-
-    print(f"browser test: {time.monotonic() - started:.1f} s from opening the notebook")
+    no_errors_shown(panel)
+    print(f"notebook 04 in the browser: {time.monotonic() - started:.1f} s")
