@@ -44,13 +44,13 @@ lab: data
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
 test: data
-	$(PY) -m pytest --doctest-modules --nbval --nbval-current-env w2vlib tests notebooks $(PYTEST_ARGS)
+	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest --doctest-modules --nbval --nbval-current-env w2vlib tests notebooks $(PYTEST_ARGS)
 
 test-unit: data
 	$(PY) -m pytest --doctest-modules w2vlib tests $(PYTEST_ARGS)
 
 test-notebooks: data
-	$(PY) -m pytest --nbval --nbval-current-env notebooks $(PYTEST_ARGS)
+	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest --nbval --nbval-current-env notebooks $(PYTEST_ARGS)
 
 # JupyterLab in a real browser (tests/browser/; never part of `make test`, which skips
 # that directory). Uses Debian's /usr/bin/chromium -- .ci/install-browser installs it --

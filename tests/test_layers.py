@@ -277,3 +277,16 @@ def test_embedding_dot_forward_and_gradients(idx):
 def test_embedding_dot_rejects_mismatched_batch():
     with pytest.raises(ValueError, match="ids"):
         EmbeddingDot(np.zeros((5, 2))).forward(np.zeros((3, 2)), np.array([0, 1]))
+
+
+def test_matmul_computes_integer_one_hot_input_in_the_weights_dtype():
+    from w2vlib.layers import MatMul
+
+    W = np.random.default_rng(0).standard_normal((6, 3)).astype(np.float32)
+    x = np.eye(6, dtype=np.int32)[[1, 4]]
+    layer = MatMul(W)
+    out = layer.forward(x)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out, W[[1, 4]])
+    layer.backward(np.ones((2, 3), dtype=np.float32))
+    assert layer.grads[0].dtype == np.float32

@@ -131,6 +131,11 @@ class MatMul:
         if x.shape[-1:] != W.shape[:1]:
             raise ValueError(f"x must have shape (..., {W.shape[0]}) to multiply W {W.shape}, "
                              f"got {x.shape}")
+        if not np.issubdtype(x.dtype, np.floating):
+            # A one-hot batch arrives as integers. int32 @ float32 would promote
+            # to float64 and copy W on every call, skipping the fast float32
+            # matrix routines; the values 0/1 are exact in W's dtype.
+            x = x.astype(W.dtype)
         self.x = x
         # One 2-D product: ``x @ W`` on a 3-D x would run one small product per
         # leading index (N of them), re-reading all of W each time.
