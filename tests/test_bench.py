@@ -1,0 +1,275 @@
+"""The benchmark harness (w2vlib.bench) and the book-style reference (w2vlib.book_style).
+
+Fast tests on tiny inputs. Nothing here asserts a duration: the benchmark
+prints timings, the tests check the arithmetic, the formatting, and that the
+slow "as the book writes it" variant is *correct* (same loss and gradients as
+w2vlib's CBOW), only slow.
+"""
+
+import json
+
+import numpy as np
+import pytest
+
+from w2vlib import bench, book_style
+from w2vlib import trainer as trainer_mod
+from w2vlib.bench import (
+    PartTimer,
+    QualityResult,
+    RungResult,
+    format_rate,
+    ladder_table,
+    project_seconds,
+    quality_table,
+)
+from w2vlib.corpus import create_contexts_target, preprocess
+from w2vlib.models import CBOW
+
+TEXT = ("the cat sat on the mat . the dog ate my homework . a bird sang in the old tree . "
+        "my cat and the dog play in the garden every day . ")
+CORPUS, W2I, I2W = preprocess(TEXT * 40)
+V = len(W2I)
+
+# --- arithmetic and formatting ------------------------------------------------------
+
+
+def test_projection_arithmetic():
+    assert project_seconds(1000.0, 929_589, 10) == pytest.approx(9295.89)
+    assert project_seconds(0.0, 100, 1) == float("inf")
+    r = RungResult("book", "book", words=2_000, seconds=4.0, epoch_words=1_000_000, epochs=10)
+    assert r.words_per_sec == 500.0
+    assert r.seconds_for_epochs == pytest.approx(20_000.0)          # projected
+    measured = RungResult("fast", "fast", words=10_000_000, seconds=8.0, epoch_words=1_000_000,
+                          epochs=10, projected=False)
+    assert measured.seconds_for_epochs == 8.0                          # what was measured
+    assert measured.seconds_for(20) == 16.0 and measured.is_projected(20)
+    assert not measured.is_projected(10) and r.is_projected(10)
+    assert RungResult("x", "x").words_per_sec == 0.0
+
+
+def test_format_rate():
+    assert format_rate(1_234_567) == "1.23 M"
+    assert format_rate(73_068) == "73.1 k"
+    assert format_rate(1_858) == "1.86 k"
+    assert format_rate(640.4) == "640"
+
+
+def test_ladder_table_ratios_and_marks():
+    rows = [RungResult("simple", "slow rung", words=1_000, seconds=10.0, epoch_words=1_000_000,
+                       detail="10 steps"),
+            RungResult("book", "middle rung", words=10_000, seconds=10.0, epoch_words=1_000_000),
+            RungResult("fast", "fast rung", words=10_000_000, seconds=1.0, epoch_words=1_000_000,
+                       epochs=10, projected=False, detail="10 epochs run"),
+            RungResult("gensim", "gensim rung", skipped="gensim not installed")]
+    table = ladder_table(rows, epochs=10)
+    lines = table.splitlines()
+    assert "10 epochs" in lines[0] and "vs above" in lines[0] and "fastest is" in lines[0]
+    slow, middle, fast, skipped = lines[2:]
+    assert "100" in slow and "(proj.)" in slow and "100,000x" in slow and "10 steps" in slow
+    assert "1.00 k" in middle and "10x" in middle and "10,000x" in middle
+    assert "10.0 M" not in fast and "10.00 M" in fast and "(proj.)" not in fast
+    assert "10,000x" in fast and "1.0x" in fast and "1.0 s" in fast
+    assert "skipped: gensim not installed" in skipped
+    two = ladder_table(rows, epochs=20).splitlines()
+    assert "20 epochs" in two[0] and "2.0 s (proj.)" in two[4]      # the fast rung ran only 10
+
+
+def test_ladder_table_on_cpu_time():
+    rows = [RungResult("book", "book rung", words=1_000, seconds=4.0, cpu_seconds=1.0,
+                       epoch_words=1_000),
+            RungResult("fast", "fast rung", words=100_000, seconds=2.0, cpu_seconds=1.0,
+                       epoch_words=10_000, projected=False),
+            RungResult("x", "unmeasured rung", words=10, seconds=1.0)]
+    wall = ladder_table(rows, epochs=10).splitlines()
+    cpu = ladder_table(rows, epochs=10, cpu=True).splitlines()
+    assert "250" in wall[2] and "200x" in wall[2]            # 1,000 words in 4 s wall
+    assert "1.00 k" in cpu[2] and "100x" in cpu[2] and "10.0 s (proj.)" in cpu[2]
+    assert "1.0 s" in cpu[3] and "(proj.)" not in cpu[3]     # the measured CPU seconds
+    assert "not measured" in cpu[4]
+    assert rows[1].words_per_cpu_sec == 100_000.0 and rows[2].words_per_cpu_sec == 0.0
+
+
+def test_quality_table():
+    rows = [QualityResult("fast", "fast rung", 10, 0.045, 0.108, 4716, 0.2234, 237, 353),
+            QualityResult("gensim", "gensim rung", 10, 0.05, 0.11, 4716, None)]
+    out = quality_table(rows)
+    assert "4.5%" in out and "10.8%" in out and "0.223" in out and "237 of 353" in out
+    assert "n/a" in out.splitlines()[-1]
+
+
+# --- the part timer -----------------------------------------------------------------
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_part_timer_counts_nested_time_once():
+    clock = FakeClock()
+    timer = PartTimer(clock)
+    with timer.part("forward"):
+        clock.now += 1.0
+        with timer.part("sampler"):
+            clock.now += 3.0
+        clock.now += 2.0
+    with timer.part("optimizer"):
+        clock.now += 4.0
+    assert timer.totals == {"forward": 3.0, "sampler": 3.0, "optimizer": 4.0}
+    assert sum(timer.totals.values()) == clock.now
+
+
+class Thing:
+    def work(self, x):
+        return x + 1
+
+
+def test_part_timer_wrap_and_restore_instances_classes_and_modules():
+    clock = FakeClock()
+    timer = PartTimer(clock)
+    thing = Thing()
+    original_work, original_unique = Thing.work, trainer_mod.unique_params
+    timer.wrap(thing, "work", "instance")
+    timer.wrap(Thing, "work", "class")
+    timer.wrap(trainer_mod, "unique_params", "module")
+    assert thing.work(1) == 2 and Thing().work(2) == 3
+    assert trainer_mod.unique_params([np.ones(1)], [np.ones(1)])[0][0][0] == 1.0
+    assert set(timer.totals) == {"instance", "class", "module"}
+    timer.restore()
+    assert "work" not in thing.__dict__
+    assert Thing.work is original_work and trainer_mod.unique_params is original_unique
+
+
+def test_wrapped_methods_keep_their_signature():
+    # the Trainer inspects optimizer.update for a grad_rows parameter: timing must not hide it
+    import inspect
+
+    from w2vlib.optim import Adam
+
+    opt = Adam()
+    expected = inspect.signature(opt.update)
+    timer = PartTimer()
+    timer.wrap(opt, "update", "optimizer")
+    assert inspect.signature(opt.update) == expected
+    timer.restore()
+
+
+# --- the book-style variant: faithful, so it must be correct -------------------------------
+
+
+def test_book_sampler_excludes_the_target_and_never_repeats_in_a_row():
+    sampler = book_style.UnigramSampler(CORPUS, power=0.75, sample_size=5, seed=0)
+    target = np.repeat(np.arange(V), 20)
+    neg = sampler.get_negative_sample(target)
+    assert neg.shape == (len(target), 5)
+    assert not (neg == target[:, None]).any()
+    assert all(len(set(row)) == 5 for row in neg.tolist())
+    assert neg.min() >= 0 and neg.max() < V
+    again = book_style.UnigramSampler(CORPUS, sample_size=5, seed=0).get_negative_sample(target)
+    assert np.array_equal(neg, again)
+
+
+def test_book_cbow_has_the_same_loss_and_gradients_as_w2vlib_cbow():
+    contexts, target = create_contexts_target(CORPUS, window_size=2)
+    x, t = contexts[:30], target[:30]
+    book = book_style.CBOW(V, 8, 2, CORPUS, sample_size=3, seed=1)
+    ours = CBOW(V, 8, 2, CORPUS, sample_size=3, seed=2, dtype=np.float32)
+    ours.params[0][...] = book.W_in
+    ours.params[1][...] = book.W_out
+    neg = book.ns_loss.sampler.get_negative_sample(t)
+    book.ns_loss.sampler.get_negative_sample = lambda _t: neg
+    ours.ns_loss.sampler.get_negative_sample = lambda _t: neg.astype(np.int64)
+
+    assert book.forward(x, t) == pytest.approx(ours.forward(x, t), rel=1e-5)
+    book.backward()
+    ours.backward()
+    assert len(book.params) == 4 + 4            # W_in per context layer, W_out per dot layer
+    params, grads = book_style.remove_duplicate(book.params, book.grads)
+    assert params[0] is book.W_in and params[1] is book.W_out and len(params) == 2
+    for g_book, g_ours in zip(grads, ours.grads, strict=True):
+        np.testing.assert_allclose(g_book, g_ours, rtol=1e-4, atol=1e-9)
+
+
+def test_remove_duplicate_sums_gradients_of_shared_weights():
+    a, b = np.zeros(2), np.zeros(3)
+    ga1, ga2, gb, ga3 = np.array([1.0, 2]), np.array([10.0, 20]), np.ones(3), np.array([100.0, 0])
+    params, grads = book_style.remove_duplicate([a, a, b, a], [ga1, ga2, gb, ga3])
+    assert params[0] is a and params[1] is b and len(params) == 2
+    assert grads[0].tolist() == [111.0, 22.0] and grads[1].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_book_adam_first_step_moves_each_entry_by_lr():
+    p = np.array([1.0, 1.0, 1.0])
+    book_style.Adam(lr=0.01).update([p], [np.array([0.5, -3.0, 1e-3])])
+    np.testing.assert_allclose(p, [0.99, 1.01, 0.99], atol=1e-4)
+
+
+def test_book_fit_learns_and_counts_words():
+    contexts, target = create_contexts_target(CORPUS, window_size=2)
+    model = book_style.CBOW(V, 10, 2, CORPUS, sample_size=3, seed=0)
+    out = book_style.fit(model, book_style.Adam(lr=0.01), contexts, target, max_epoch=8,
+                         batch_size=32, seed=0)
+    assert out["steps"] == 8 * (len(target) // 32) and out["words"] == out["steps"] * 32
+    assert np.mean(out["losses"][-5:]) < 0.7 * np.mean(out["losses"][:5])
+    stopped = book_style.fit(model, book_style.Adam(), contexts, target, max_epoch=5,
+                             batch_size=32, max_steps=3)
+    assert stopped["steps"] == 3
+
+
+# --- the harness end to end, on a tiny corpus -------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["simple", "book", "layer", "layer-best"])
+def test_measure_and_profile_slow_rungs(key, monkeypatch):
+    monkeypatch.setitem(bench.LAYER_BEST, "batch_size", 200)
+    r = bench.measure_rung(key, CORPUS, V, seconds=0.05, max_steps=2, epochs=3)
+    assert r.words > 0 and r.seconds > 0 and r.projected and r.epoch_words == len(CORPUS)
+    assert r.extra["steps"] * r.extra["batch_size"] == r.words
+    before = (book_style.remove_duplicate, trainer_mod.unique_params)
+    prof = bench.profile_rung(key, CORPUS, V, steps=2)
+    assert (book_style.remove_duplicate, trainer_mod.unique_params) == before   # restored
+    parts = prof["parts"]
+    assert {"forward", "optimizer (Adam)"} <= set(parts) and all(v >= 0 for v in parts.values())
+    if key != "simple":
+        assert "sampler" in parts and "Embedding backward (zero + scatter)" in parts
+    else:
+        assert "one-hot input" in parts
+    assert prof["words_per_step"] == (200 if key == "layer-best" else 100)
+
+
+def test_run_report_and_json_without_gensim(monkeypatch, tmp_path):
+    monkeypatch.setattr(bench, "gensim_available", lambda: False)
+    monkeypatch.setitem(bench.LAYER_BEST, "batch_size", 200)
+    logged = []
+    out = bench.run(("book", "layer", "fast", "gensim"), epochs=1, seconds=0.05,
+                    profile_steps=2, corpus=CORPUS, word_to_id=W2I, log=logged.append)
+    keys = [r.key for r in out["rungs"]]
+    assert keys == ["book", "layer", "fast", "gensim"]
+    assert out["rungs"][-1].skipped.startswith("gensim not installed")
+    assert not out["rungs"][2].projected and out["rungs"][2].words == len(CORPUS)
+    assert [q.key for q in out["quality"]] == ["fast"]
+    assert set(out["profile"]) == {"book", "layer", "fast"}
+    text = bench.report(out)
+    assert "speed ladder" in text and "machine:" in text and "quality at equal settings" in text
+    assert "where one step's time goes" in text and any("[book]" in m for m in logged)
+    assert "wall-clock time:" in text and "CPU time of this process" in text
+    assert all(r.cpu_seconds > 0 for r in out["rungs"][:3])
+    path = tmp_path / "bench.json"
+    path.write_text(json.dumps(bench.to_json(out), default=float))
+    data = json.loads(path.read_text())
+    assert data["rungs"][0]["words_per_sec"] > 0 and data["rungs"][3]["seconds_for_epochs"] is None
+
+
+def test_machine_info_names_cpu_numpy_and_threads():
+    info = bench.machine_info()
+    assert info["numpy"] == np.__version__ and info["cores"] >= 1 and info["cpu"]
+    assert set(info["thread_env"]) == set(bench.THREAD_VARS)
+
+
+def test_cli_rejects_unknown_rungs(capsys):
+    with pytest.raises(SystemExit):
+        bench.main(["--rungs", "book,warp-drive"])
+    assert "unknown rung(s) warp-drive" in capsys.readouterr().err
