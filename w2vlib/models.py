@@ -132,17 +132,11 @@ class SimpleCBOW:
         return None
 
 
-class CBOW:
-    """CBOW with an Embedding input layer and negative sampling (sections 4.1 + 4.2).
+class _NegativeSamplingModel:
+    """What CBOW and SkipGram share: an Embedding for W_in, negative sampling on W_out.
 
-    forward(contexts, target):
-        contexts: (N, 2*window_size) integer ids; target: (N,) integer ids.
-    ``h = mean_c W_in[contexts[:, c]]`` (N, H); the loss is the
-    :class:`~w2vlib.negative_sampling.NegativeSamplingLoss` of h against the
-    target, with ``W_out`` stored as (V, H) so that a word's output vector is
-    a row, gathered like an input vector.
-
-    ``params = [W_in, W_out]``; the sampler is ``self.ns_loss.sampler``.
+    Both weights are (V, H) and drawn from one generator, W_in first, then
+    W_out, then the sampler's negatives, so one ``seed`` fixes a whole run.
     """
 
     def __init__(self, vocab_size: int, hidden_size: int, window_size: int, corpus,
@@ -168,6 +162,20 @@ class CBOW:
     def grad_rows(self) -> list[np.ndarray | None]:
         """[rows of dW_in, rows of dW_out] written by the last backward (None before it)."""
         return [self.in_layer.grad_rows[0], self.ns_loss.grad_rows[0]]
+
+
+class CBOW(_NegativeSamplingModel):
+    """CBOW with an Embedding input layer and negative sampling (sections 4.1 + 4.2).
+
+    forward(contexts, target):
+        contexts: (N, 2*window_size) integer ids; target: (N,) integer ids.
+    ``h = mean_c W_in[contexts[:, c]]`` (N, H); the loss is the
+    :class:`~w2vlib.negative_sampling.NegativeSamplingLoss` of h against the
+    target, with ``W_out`` stored as (V, H) so that a word's output vector is
+    a row, gathered like an input vector.
+
+    ``params = [W_in, W_out]``; the sampler is ``self.ns_loss.sampler``.
+    """
 
     def forward(self, contexts, target) -> float:
         """contexts: (N, 2*window_size) ids, target: (N,) ids -> scalar loss."""
@@ -184,7 +192,7 @@ class CBOW:
         return None
 
 
-class SkipGram:
+class SkipGram(_NegativeSamplingModel):
     """Skip-gram with an Embedding input layer and negative sampling.
 
     forward(contexts, target):
@@ -198,30 +206,6 @@ class SkipGram:
     rows instead of N, so its loss is multiplied by C (and so is the
     gradient), which gives exactly the sum of the C per-position losses.
     """
-
-    def __init__(self, vocab_size: int, hidden_size: int, window_size: int, corpus,
-                 sample_size: int = 5, power: float = 0.75, seed=None, dtype=np.float32):
-        _check_sizes(vocab_size, hidden_size)
-        self.window_size = _check_window(window_size)
-        rng = np.random.default_rng(seed)
-        W_in = _init_weights(rng, (vocab_size, hidden_size), dtype)
-        W_out = _init_weights(rng, (vocab_size, hidden_size), dtype)
-        self.in_layer = Embedding(W_in)
-        self.ns_loss = NegativeSamplingLoss(W_out, corpus, power=power,
-                                            sample_size=sample_size, seed=rng)
-        self.params = [W_in, W_out]
-        self.grads = [self.in_layer.grads[0], self.ns_loss.grads[0]]
-        self._shape: tuple[int, int] | None = None
-
-    @property
-    def word_vecs(self) -> np.ndarray:
-        """W_in, (V, H)."""
-        return self.params[0]
-
-    @property
-    def grad_rows(self) -> list[np.ndarray | None]:
-        """[rows of dW_in, rows of dW_out] written by the last backward (None before it)."""
-        return [self.in_layer.grad_rows[0], self.ns_loss.grad_rows[0]]
 
     def forward(self, contexts, target) -> float:
         """contexts: (N, 2*window_size) ids, target: (N,) ids -> scalar loss."""
