@@ -16,7 +16,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: help setup data lab test test-unit test-notebooks test-browser lint clean vectors bench
+.PHONY: help setup data lab test test-unit test-notebooks test-browser lint clean vectors bench exercises
 
 help:
 	@echo "make lab             set up, then open the notebooks in JupyterLab"
@@ -25,6 +25,7 @@ help:
 	@echo "make test-notebooks  notebooks only (strict nbval)"
 	@echo "make test-browser    the widget explorers in JupyterLab in Chromium (needs .ci/install-browser)"
 	@echo "make lint            ruff"
+	@echo "make exercises       regenerate exercises/ (learner copies: no outputs, solutions stubbed)"
 	@echo "make bench           install gensim (the bench extra), run the speed ladder (minutes)"
 	@echo "make clean           remove .venv and caches (keeps downloaded data)"
 
@@ -40,8 +41,12 @@ setup: $(STAMP)
 data: setup
 	$(PY) -m w2vlib.datasets fetch ptb
 
+# One BLAS thread, as in `make test`: the notebooks' timing cells compare
+# implementations, and a multi-threaded BLAS on a small laptop makes them jumpy.
+# LAB_DIR=exercises opens the learner copies instead.
+LAB_DIR ?= notebooks
 lab: data
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/jupyter lab --ServerApp.root_dir=$(LAB_DIR) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: data
 	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest --doctest-modules --nbval --nbval-current-env w2vlib tests notebooks $(PYTEST_ARGS)
@@ -66,6 +71,11 @@ BENCH_ARGS ?=
 bench: data
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m w2vlib.bench $(BENCH_ARGS)
+
+# Learner copies of the notebooks (outputs cleared, solution cells stubbed) -> exercises/.
+# Built from cell sources only; tests/test_exercises.py fails when they are out of date.
+exercises: setup
+	$(PY) -m w2vlib.exercises --src notebooks --dest exercises
 
 # Pretrained PTB vectors (fast CBOW, fixed seed, one BLAS/OpenMP thread) -> data/vectors/
 vectors: data

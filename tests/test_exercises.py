@@ -1,0 +1,194 @@
+"""The learner copies in exercises/ are up to date and give no solution away."""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from w2vlib import exercises
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+EXERCISES = ROOT / "exercises"
+ORIGINALS = exercises.exercise_notebooks(NOTEBOOKS)
+NAMES = [p.name for p in ORIGINALS]
+
+
+def _solution_cells(nb):
+    """(indices of solution cells, indices of the other cells) of an original notebook, found
+    independently of the generator: after the `## Solutions` line up to the next `## ` heading."""
+    solution, other, region = [], [], False
+    for i, cell in enumerate(nb.cells):
+        lines = cell.source.splitlines()
+        if cell.cell_type == "markdown" and "## Solutions" in [line.rstrip() for line in lines]:
+            region = True
+            other.append(i)  # the heading cell: its text before the heading is kept
+            continue
+        if region and cell.cell_type == "markdown" and any(line.startswith("## ") for line in lines):
+            region = False
+        tagged = "solution" in cell.metadata.get("tags", [])
+        (solution if region or tagged else other).append(i)
+    return solution, other
+
+
+def _distinctive_lines(nb, solution, other, min_len=12):
+    """Solution lines long enough to be telling and absent from every non-solution cell."""
+    elsewhere = {line.strip() for i in other for line in nb.cells[i].source.splitlines()}
+    found = set()
+    for i in solution:
+        for line in nb.cells[i].source.splitlines():
+            s = line.strip()
+            if len(s) < min_len or s in elsewhere:
+                continue
+            if nb.cells[i].cell_type == "code" and (
+                s.startswith("#") or re.match(r"(def|class|async def) \w+", s)
+            ):
+                continue  # labels and signatures are kept on purpose
+            if re.fullmatch(r"\*\*\d+\.[^*]*\*\*", s):
+                continue  # so is a markdown label such as **1. Mirror images.**
+            found.add(s)
+    return found
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("exercises")
+    exercises.generate(NOTEBOOKS, dest)
+    return dest
+
+
+def test_every_notebook_has_a_copy():
+    assert ORIGINALS, "no notebooks found"
+    copies = [p.name for p in exercises.exercise_notebooks(EXERCISES)]
+    assert copies == NAMES, "exercises/ does not mirror notebooks/: run `make exercises`"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_copies_are_up_to_date(regenerated, name):
+    fresh = (regenerated / name).read_bytes()
+    committed = (EXERCISES / name).read_bytes() if (EXERCISES / name).exists() else b""
+    assert fresh == committed, f"exercises/{name} is out of date: run `make exercises`"
+
+
+def test_generation_is_deterministic(regenerated, tmp_path):
+    exercises.generate(NOTEBOOKS, tmp_path)
+    for name in NAMES:
+        assert (tmp_path / name).read_bytes() == (regenerated / name).read_bytes()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_copy_is_clean_and_gives_nothing_away(regenerated, name):
+    original = nbformat.read(NOTEBOOKS / name, as_version=4)
+    copy = nbformat.read(regenerated / name, as_version=4)
+    nbformat.validate(copy)
+    assert "widgets" not in copy.metadata
+    assert copy.metadata.kernelspec.name == "python3"
+    assert len(copy.cells) == len(original.cells)
+    for cell in copy.cells:
+        assert "execution" not in cell.metadata
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+            compile(cell.source, f"{name} cell {cell.get('id')}", "exec")  # stubs still run
+
+    solution, other = _solution_cells(original)
+    copy_text = "\n".join(cell.source for cell in copy.cells)
+    if name.startswith("00_"):
+        assert not solution  # the start page has no exercises: a plain cleared copy
+        assert [c.source for c in copy.cells] == [c.source for c in original.cells]
+        return
+
+    # every code cell of the solutions is a stub naming its exercise
+    code = [i for i in solution if original.cells[i].cell_type == "code"]
+    assert code, "no solution code cells found"
+    for i in code:
+        assert re.search(r"^# TODO: your solution here \(exercise \d\)$", copy.cells[i].source, re.M)
+    leaked = sorted(line for line in _distinctive_lines(original, solution, other) if line in copy_text)
+    assert not leaked, f"solution text survives in exercises/{name}: {leaked[:3]}"
+
+    # the rest of the notebook, the exercise texts included, is unchanged
+    for i in other:
+        if "## Solutions" in original.cells[i].source:
+            before = original.cells[i].source.split("## Solutions")[0]
+            assert copy.cells[i].source.startswith(before + "## Your solutions")
+        else:
+            assert copy.cells[i].source == original.cells[i].source
+    exercise_text = [c.source for c in original.cells if "## Exercises" in c.source]
+    assert exercise_text
+    body = exercise_text[0].split("## Exercises")[1].split("## Solutions")[0].strip()
+    assert len(body) > 100 and body in copy_text
+
+
+NB_SOURCES = [
+    ("markdown", "## Summary\n\nPoints.\n\n## Exercises\n\n1. Do it.\n\n## Solutions\n\nTry first.", []),
+    ("markdown", "**1. Square.** Multiply the number by itself.", []),
+    ("code", "def square(x):\n    '''Doc.'''\n    return x * x\n\nassert square(3) == 9", []),
+    ("code", "# what must hold\nassert square(4) == 16", []),
+    ("markdown", "**2. Twice.**", []),
+    ("code", "# NBVAL_IGNORE_OUTPUT\n# 2. doubling\nprint(2 * 21)", []),
+    ("markdown", "Forty-two is the answer.\n\n## Appendix\n\nMore.", []),
+    ("code", "print('appendix code stays')", []),
+    ("code", "secret = 42  # tagged", ["solution"]),
+]
+
+
+def _toy_notebook():
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["widgets"] = {"state": {}}
+    for kind, source, tags in NB_SOURCES:
+        cell = nbformat.v4.new_code_cell(source) if kind == "code" else nbformat.v4.new_markdown_cell(source)
+        if kind == "code":
+            cell.outputs = [nbformat.v4.new_output("stream", text="x\n")]
+            cell.execution_count = 3
+            cell.metadata["execution"] = {"iopub.status.idle": "2026-01-01"}
+        if tags:
+            cell.metadata["tags"] = tags
+        nb.cells.append(cell)
+    return nb
+
+
+def test_make_exercise_on_a_toy_notebook():
+    nb, summary = exercises.make_exercise(_toy_notebook(), "notebooks/99_toy.ipynb")
+    src = [c.source for c in nb.cells]
+    assert src[0].startswith("## Summary\n\nPoints.\n\n## Exercises\n\n1. Do it.\n\n## Your solutions\n")
+    assert "Try first." not in src[0] and "notebooks/99_toy.ipynb" in src[0]
+    assert src[1].startswith("**1. Square.** *(Your answer here.") and "itself" not in src[1]
+    assert src[2] == (
+        "# TODO: your solution here (exercise 1)\ndef square(x):\n    raise NotImplementedError"
+    )
+    assert src[3] == "# TODO: your solution here (exercise 1)\n..."  # an extra check of exercise 1
+    assert src[5] == "# 2. doubling\n# TODO: your solution here (exercise 2)\n..."
+    assert "Forty-two" not in src[6] and src[6].endswith("\n\n## Appendix\n\nMore.")
+    assert src[7] == "print('appendix code stays')"  # after the next `## ` heading: not a solution
+    assert "secret" not in src[8] and src[8].startswith("# TODO: your solution here")  # the tag
+    assert summary["code"] == 4 and summary["numbers"][:3] == [1, 1, 2]
+    assert "widgets" not in nb.metadata
+    for cell in nb.cells:
+        assert "execution" not in cell.metadata
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+
+
+def test_unlabelled_solutions_are_numbered_in_order():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("## Solutions"),
+        nbformat.v4.new_code_cell("a = 1"),
+        nbformat.v4.new_markdown_cell("Because."),
+        nbformat.v4.new_code_cell("b = 2"),
+    ]
+    out, summary = exercises.make_exercise(nb, "x.ipynb")
+    assert summary["numbers"] == [1, 2]
+    assert out.cells[3].source == "# TODO: your solution here (exercise 2)\n..."
+
+
+def test_cli_writes_and_removes_stale_copies(tmp_path, capsys):
+    src, dest = tmp_path / "nbs", tmp_path / "ex"
+    src.mkdir()
+    dest.mkdir()
+    nbformat.write(_toy_notebook(), src / "01_toy.ipynb")
+    (dest / "02_gone.ipynb").write_text("{}")
+    (dest / "README.md").write_text("kept")
+    assert exercises.main(["--src", str(src), "--dest", str(dest)]) == 0
+    assert sorted(p.name for p in dest.iterdir()) == ["01_toy.ipynb", "README.md"]
+    assert "1 learner copies written" in capsys.readouterr().out

@@ -1,0 +1,267 @@
+"""Learner copies of the notebooks: outputs cleared, worked solutions replaced by stubs.
+
+``make exercises`` (``python -m w2vlib.exercises``) writes ``exercises/NN_x.ipynb`` for every
+``notebooks/NN_x.ipynb``. A copy is the same notebook with
+
+* every output, execution count and execution timestamp removed (and the notebook-level widget
+  state and Python version, which come from running it, not from its sources);
+* every *solution cell* replaced by a stub.
+
+Solution cells are found from the cell sources alone, so re-executing a notebook never changes
+its copy:
+
+* the region that starts at a markdown heading line ``## Solutions`` (the heading may share its
+  cell with earlier sections: the text before it is kept) and runs to the next ``## `` heading
+  or the end of the notebook;
+* any cell tagged ``solution``, wherever it is.
+
+In that region a code cell becomes ``# TODO: your solution here (exercise N)`` under the
+solution's label comment (``# Exercise 2``, ``# 3. ...``), followed by the signatures of the
+functions and classes it defined, each with ``raise NotImplementedError``. A markdown cell keeps
+only its bold label (``**1. Mirror images.**``) and points to the full notebook. The heading
+becomes ``## Your solutions``.
+
+The exercise number N is the cell's own label, else the last markdown label (``**2. ...**``),
+else -- when the notebook does not label its solutions -- the code cells count 1, 2, 3 in order;
+an unlabelled cell that follows a labelled one (an extra check) belongs to the same exercise.
+
+>>> stub_code("# Exercise 2\\nx = 1\\nassert x == 1", 2)
+'# Exercise 2\\n# TODO: your solution here (exercise 2)\\n...'
+>>> print(stub_code("def f(a, b=2):\\n    '''Doc.'''\\n    return a + b\\n\\nassert f(1) == 3", 1))
+# TODO: your solution here (exercise 1)
+def f(a, b=2):
+    raise NotImplementedError
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+SOLUTION_TAG = "solution"
+HEADING = "## Solutions"
+NEW_HEADING = "## Your solutions"
+
+_NOTEBOOK_NAME = re.compile(r"^\d\d_.*\.ipynb$")
+# a label comment of a solution cell: "# Exercise 2", "# 3. vector length ..."
+_CODE_LABEL = re.compile(r"^#\s*(?:Exercise\s+(\d+)\b.*|(\d+)\.\s.*)$", re.IGNORECASE)
+# a bold label opening a markdown solution cell: "**1. Predict the damage.**"
+_MD_LABEL = re.compile(r"^(\*\*(\d+)\.[^*]*\*\*)")
+# per-cell metadata written by running a notebook
+_RUN_METADATA = ("execution", "ExecuteTime", "scrolled", "collapsed")
+
+
+def _is_heading2(line: str) -> bool:
+    return line.startswith("## ")
+
+
+def _is_solutions_heading(line: str) -> bool:
+    return line.rstrip() == HEADING
+
+
+def _code_label(source: str) -> tuple[str | None, int | None]:
+    """The first comment line that labels an exercise, skipping nbval directives."""
+    for line in source.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("# NBVAL_"):
+            continue
+        m = _CODE_LABEL.match(stripped)
+        if m:
+            return stripped, int(m.group(1) or m.group(2))
+        return None, None
+    return None, None
+
+
+def _signatures(source: str) -> list[str]:
+    """Signature lines of the top-level functions and classes (with their methods) in ``source``."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    lines = source.splitlines()
+
+    def header(node: ast.AST) -> list[str] | None:
+        start = min([d.lineno for d in node.decorator_list] + [node.lineno])
+        end = node.body[0].lineno - 1  # the line before the first body statement (maybe a docstring)
+        if end < node.lineno:  # a one-liner such as `def f(): return 1`
+            return None
+        head = lines[start - 1 : end]
+        while head and (not head[-1].strip() or head[-1].strip().startswith("#")):
+            head.pop()
+        if not head or not head[-1].rstrip().endswith(":"):
+            return None
+        return head
+
+    out: list[str] = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            head = header(node)
+            if head:
+                out += ([""] if out else []) + head + ["    raise NotImplementedError"]
+        elif isinstance(node, ast.ClassDef):
+            head = header(node)
+            if not head:
+                continue
+            methods = [n for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+            body: list[str] = []
+            for method in methods:
+                mhead = header(method)
+                if mhead:
+                    pad = mhead[-1][: len(mhead[-1]) - len(mhead[-1].lstrip())]
+                    body += mhead + [pad + "    raise NotImplementedError"]
+            out += ([""] if out else []) + head + (body or ["    ..."])
+    return out
+
+
+def stub_code(source: str, number: int | None) -> str:
+    """The stub that replaces a solution code cell."""
+    label, _ = _code_label(source)
+    todo = "# TODO: your solution here" + (f" (exercise {number})" if number is not None else "")
+    lines = ([label] if label else []) + [todo]
+    sigs = _signatures(source)
+    lines += sigs if sigs else ["..."]
+    return "\n".join(lines)
+
+
+def stub_markdown(source: str, full_notebook: str) -> str:
+    """The placeholder that replaces a markdown cell of a worked solution."""
+    m = _MD_LABEL.match(source.strip())
+    note = f"*(Your answer here. The worked solution is in the full notebook `{full_notebook}`.)*"
+    return f"{m.group(1)} {note}" if m else note
+
+
+def _clean_cell(cell: nbformat.NotebookNode) -> None:
+    for key in _RUN_METADATA:
+        cell.metadata.pop(key, None)
+    if cell.cell_type == "code":
+        cell.outputs = []
+        cell.execution_count = None
+    elif "attachments" in cell and not cell.attachments:
+        del cell["attachments"]
+
+
+def make_exercise(nb: nbformat.NotebookNode, full_notebook: str) -> tuple[nbformat.NotebookNode, dict]:
+    """The learner copy of ``nb`` and a summary ``{"code": n, "markdown": m, "numbers": [...]}``.
+
+    ``full_notebook`` is the path of the original, named in the placeholders.
+    """
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("widgets", None)
+    if "language_info" in nb.metadata:
+        nb.metadata.language_info.pop("version", None)
+
+    in_region = False
+    labelled = False  # does this notebook label its solution cells (comment or bold label)?
+    number: int | None = None
+    counter = 0
+    summary = {"code": 0, "markdown": 0, "numbers": []}
+    intro = (
+        "Write your own solutions in the cells below; each stub names its exercise.\n"
+        "The worked solutions, which check themselves with `assert`, are in the full notebook\n"
+        f"`{full_notebook}` (try first, then compare)."
+    )
+    for cell in nb.cells:
+        _clean_cell(cell)
+        tagged = SOLUTION_TAG in cell.metadata.get("tags", [])
+        if cell.cell_type == "markdown":
+            lines = cell.source.splitlines()
+            heads = [i for i, line in enumerate(lines) if _is_heading2(line)]
+            starts = [i for i in heads if _is_solutions_heading(lines[i])]
+            if starts:
+                # keep what precedes the heading (earlier sections sharing the cell), replace the rest
+                # up to the next `## ` heading; a heading after it ends the solutions
+                s = starts[0]
+                after = [i for i in heads if i > s]
+                tail = lines[after[0] :] if after else []
+                cell.source = "\n".join(lines[:s] + [NEW_HEADING, "", intro] + ([""] + tail if tail else []))
+                in_region = not tail
+                continue
+            if in_region and heads:
+                # a new section ends the solutions; answer text before its heading is still replaced
+                answer = "\n".join(lines[: heads[0]]).strip()
+                rest = "\n".join(lines[heads[0] :])
+                if answer:
+                    cell.source = stub_markdown(answer, full_notebook) + "\n\n" + rest
+                    summary["markdown"] += 1
+                in_region = False
+                continue
+            if in_region or tagged:
+                m = _MD_LABEL.match(cell.source.strip())
+                if m:
+                    labelled, number = True, int(m.group(2))
+                cell.source = stub_markdown(cell.source, full_notebook)
+                summary["markdown"] += 1
+            continue
+        if cell.cell_type != "code" or not (in_region or tagged):
+            continue
+        _, label_number = _code_label(cell.source)
+        if label_number is not None:
+            labelled, number = True, label_number
+        elif not labelled:  # unlabelled solutions are numbered in order
+            counter += 1
+            number = counter
+        # else: an unlabelled cell after a labelled one (an extra check) belongs to that exercise
+        cell.source = stub_code(cell.source, number)
+        summary["code"] += 1
+        summary["numbers"].append(number)
+    return nb, summary
+
+
+def exercise_notebooks(src: Path) -> list[Path]:
+    return sorted(p for p in Path(src).glob("*.ipynb") if _NOTEBOOK_NAME.match(p.name))
+
+
+def generate(
+    src: Path = Path("notebooks"), dest: Path = Path("exercises"), verbose: bool = False
+) -> list[Path]:
+    """Write a learner copy of every ``src/NN_*.ipynb`` into ``dest``; return the paths written.
+
+    Copies in ``dest`` whose original no longer exists are removed, so ``dest`` mirrors ``src``.
+    """
+    src, dest = Path(src), Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in exercise_notebooks(src):
+        nb = nbformat.read(path, as_version=4)
+        copy_nb, summary = make_exercise(nb, f"notebooks/{path.name}")
+        out = dest / path.name
+        nbformat.write(copy_nb, out)  # sorted keys, indent 1: stable bytes
+        written.append(out)
+        if verbose:
+            numbers = sorted({n for n in summary["numbers"] if n is not None})
+            print(
+                f"{out}: {summary['code']} solution code cells stubbed, "
+                f"{summary['markdown']} markdown cells replaced, exercises {numbers}"
+            )
+    names = {p.name for p in written}
+    for stale in exercise_notebooks(dest):
+        if stale.name not in names:
+            stale.unlink()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m w2vlib.exercises", description=__doc__.split("\n")[0])
+    parser.add_argument("--src", type=Path, default=Path("notebooks"), help="full notebooks (notebooks)")
+    parser.add_argument("--dest", type=Path, default=Path("exercises"), help="output folder (exercises)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing")
+    args = parser.parse_args(argv)
+    t0 = time.perf_counter()
+    written = generate(args.src, args.dest, verbose=not args.quiet)
+    if not written:
+        print(f"no NN_*.ipynb notebooks in {args.src}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(f"{len(written)} learner copies written to {args.dest}/ in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
