@@ -441,3 +441,24 @@ def test_most_similar_exception_reported(capsys):
 def test_most_similar_prints_nothing_parsable():
     r = check.most_similar(lambda *a, **k: print("hello"), verbose=False)
     assert not r.passed and "printed no 'word: score' lines" in r.hint(r.failed[0])
+
+
+def test_sigmoid_check_accepts_a_stable_layer_whose_exp_underflows():
+    """exp(-1000) underflowing to 0 is harmless; only overflow and invalid values are mistakes."""
+
+    class StableNoGuard:
+        def __init__(self):
+            self.params, self.grads = [], []
+
+        def forward(self, x, t):
+            x = np.asarray(x, dtype=np.float64)
+            self.t = np.asarray(t, dtype=np.float64)
+            e = np.exp(-np.abs(x))                       # underflows to 0 at |x| = 1000
+            self.y = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+            loss = np.maximum(x, 0) + np.log1p(e) - self.t * x
+            return float(loss.sum() / x.shape[0])
+
+        def backward(self, dout=1):
+            return (self.y - self.t) * dout / self.y.shape[0]
+
+    assert check.sigmoid_with_loss(StableNoGuard, verbose=False).passed

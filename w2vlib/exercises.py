@@ -127,7 +127,23 @@ def stub_code(source: str, number: int | None) -> str:
     lines = ([label] if label else []) + [todo]
     sigs = _signatures(source)
     lines += sigs if sigs else ["..."]
+    checks = _check_lines(source)
+    if checks:
+        lines += ["", "# run the auto-check on your solution:"] + checks
     return "\n".join(lines)
+
+
+_CHECK_LINE = re.compile(r"^(from w2vlib import check\b.*|import w2vlib\.check\b.*|"
+                         r"(\w+\s*=\s*)?check\.\w+\(.*\)\s*)$")
+
+
+def _check_lines(source: str) -> list[str]:
+    """The top-level ``w2vlib.check`` import and calls of a solution cell.
+
+    They are kept in the stub so that a learner's copy already calls the
+    auto-check on the learner's own class or function.
+    """
+    return [line for line in source.splitlines() if _CHECK_LINE.match(line)]
 
 
 def stub_markdown(source: str, full_notebook: str) -> str:
