@@ -64,13 +64,15 @@ def normalize_rows(W: np.ndarray, eps: float = 1e-8) -> np.ndarray:
     return W / (np.linalg.norm(W, axis=1, keepdims=True) + eps)
 
 
-def _check_matrix(word_matrix: np.ndarray, word_to_id: Mapping[str, int]) -> np.ndarray:
+def _check_matrix(word_matrix: np.ndarray, word_to_id: Mapping[str, int],
+                  name: str = "word_matrix") -> np.ndarray:
+    """``word_matrix`` as an array of shape (V, H) with a row for every word, or a ValueError."""
     word_matrix = np.asarray(word_matrix)
     if word_matrix.ndim != 2:
-        raise ValueError(f"word_matrix must have shape (V, H), got {word_matrix.shape}")
+        raise ValueError(f"{name} must have shape (V, H), got {word_matrix.shape}")
     if len(word_to_id) > word_matrix.shape[0]:
-        raise ValueError(f"the vocabulary has {len(word_to_id)} words but word_matrix only "
-                         f"{word_matrix.shape[0]} rows")
+        raise ValueError(f"the vocabulary has {len(word_to_id):,} words but {name} only "
+                         f"{word_matrix.shape[0]:,} rows")
     return word_matrix
 
 
@@ -231,9 +233,7 @@ def evaluate_analogies(word_vecs: np.ndarray, word_to_id: Mapping[str, int], que
     question words excluded; it counts for top-1 if it is ``d``, for top-5 if
     ``d`` is among the best five.  Vectorised over batches of questions.
     """
-    W = np.asarray(word_vecs)
-    if W.ndim != 2:
-        raise ValueError(f"word_vecs must have shape (V, H), got {W.shape}")
+    W = _check_matrix(word_vecs, word_to_id, name="word_vecs")
     if questions is None:
         questions = load_analogy_questions()
     unit = normalize_rows(W) if normalize else W.astype(np.float32, copy=False)

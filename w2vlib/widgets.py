@@ -48,7 +48,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .corpus import UnknownWordError, word_id
-from .evaluate import analogy, most_similar
+from .evaluate import _check_matrix, analogy, most_similar
 from .functions import sigmoid, softplus
 from .layers import SigmoidWithLoss
 from .negative_sampling import UnigramSampler
@@ -670,12 +670,7 @@ def sampler_explorer(corpus, id_to_word: Mapping[int, str], power: float = 0.75,
 # ---------------------------------------------------------------------------
 
 def _check_vectors(word_vecs, word_to_id: Mapping[str, int], id_to_word: Mapping[int, str]) -> np.ndarray:
-    W = np.asarray(word_vecs)
-    if W.ndim != 2:
-        raise ValueError(f"word_vecs must have shape (V, H), got {W.shape}")
-    if len(word_to_id) > W.shape[0]:
-        raise ValueError(f"the vocabulary has {len(word_to_id):,} words but word_vecs only "
-                         f"{W.shape[0]:,} rows")
+    W = _check_matrix(word_vecs, word_to_id, name="word_vecs")
     if len(word_to_id) == 0:
         raise ValueError("the vocabulary is empty")
     return W
