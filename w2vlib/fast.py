@@ -165,7 +165,7 @@ from tqdm.auto import tqdm
 from .layers import scatter_add as _scatter_add
 
 __all__ = ["train_word2vec", "Word2VecResult", "AliasSampler", "keep_probabilities",
-           "default_batch_size", "MODELS", "DEFAULT_LR", "CBOW_UPDATES", "BATCH_REPEATS",
+           "default_batch_size", "MODELS", "BACKENDS", "DEFAULT_LR", "CBOW_UPDATES", "BATCH_REPEATS",
            "BATCH_RANGE"]
 
 #: The two architectures.
@@ -570,13 +570,35 @@ def _check_number(name: str, value, *, allow_none: bool = False, minimum: float 
 
 # --------------------------------------------------------------------------- trainer
 
+#: The training loops :func:`train_word2vec` can run: ``"numpy"`` (vectorised minibatches,
+#: this module) and ``"numba"`` (word2vec's per-word loop compiled, :mod:`w2vlib.compiled`;
+#: needs the ``fast`` extra).
+BACKENDS = ("numpy", "numba")
+
+
+def _check_backend(backend, workers, batch_size) -> tuple[str, int]:
+    if backend not in BACKENDS:
+        close = difflib.get_close_matches(str(backend).lower(), BACKENDS, n=1, cutoff=0.4)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"unknown backend {backend!r}: choose one of {BACKENDS}{hint}")
+    workers = _positive_int("workers", workers)
+    if backend == "numpy" and workers != 1:
+        raise ValueError(f"workers={workers} needs backend='numba' (the NumPy trainer runs on "
+                         "one thread)")
+    if backend == "numba" and batch_size is not None:
+        raise ValueError("batch_size applies to backend='numpy' only: the compiled loop "
+                         "updates the weights after every word")
+    return backend, workers
+
+
 def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow",
                    dim: int = 100, window: int = 5, negative: int = 5, epochs: int = 10,
                    lr: float | None = None, batch_size: int | None = None,
                    subsample: float = 0.0, power: float = 0.75, seed=0,
                    shrink_window: bool = True, progress: bool = True,
                    time_limit: float | None = None, callback=None,
-                   cbow_update: str = "word2vec") -> Word2VecResult:
+                   cbow_update: str = "word2vec", backend: str = "numpy",
+                   workers: int = 1) -> Word2VecResult:
     """Train CBOW or skip-gram with negative sampling on a whole corpus.
 
     corpus: (T,) integer word ids (one stream; e.g. ``load_ptb()[0]``).
@@ -600,6 +622,11 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
     stops training. cbow_update: ``"word2vec"`` (default) or ``"gradient"``,
     see :data:`CBOW_UPDATES`. A diverging run (non-finite loss) raises
     ``FloatingPointError`` naming the learning rate and batch size.
+    backend: ``"numpy"`` (default) or ``"numba"``: word2vec's per-word loop,
+    compiled (:mod:`w2vlib.compiled`; ``pip install -e '.[fast]'``); it updates
+    after every word, so ``batch_size`` does not apply, and its compile time is
+    kept out of ``seconds`` (``settings["compile_seconds"]``). workers: threads
+    for ``backend="numba"`` (Hogwild!: bit-identical repeats only with 1).
 
     See the module docstring for the update rule and the minibatch semantics.
     """
@@ -612,6 +639,7 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
     lr0 = _check_number("lr", DEFAULT_LR[model] if lr is None else lr)
     if batch_size is not None:
         batch_size = _positive_int("batch_size", batch_size)
+    backend, workers = _check_backend(backend, workers, batch_size)
     subsample = _check_number("subsample", subsample, strict=False)
     power = _check_number("power", power, strict=False)
     time_limit = _check_number("time_limit", time_limit, allow_none=True)
@@ -622,14 +650,22 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
     if cbow_update not in CBOW_UPDATES:
         raise ValueError(f"cbow_update must be one of {CBOW_UPDATES}, got {cbow_update!r}")
     mean_grad = cbow_update == "gradient"
+    compile_seconds = None
+    if backend == "numba":
+        from . import compiled
+
+        # NumbaMissingError (with the install command) if numba is absent
+        compile_seconds = compiled.prepare(model, workers)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
     T = len(ids)
     counts = np.bincount(ids, minlength=V)
     sampler = AliasSampler(counts, power)
     keep_p = keep_probabilities(counts, subsample)
-    batch = (batch_size if batch_size is not None
-             else default_batch_size(counts, subsample, model, window))
+    batch = None
+    if backend == "numpy":
+        batch = (batch_size if batch_size is not None
+                 else default_batch_size(counts, subsample, model, window))
 
     W_in = ((rng.random((V, dim), dtype=np.float32) - np.float32(0.5)) / np.float32(dim))
     W_out = np.zeros((V, dim), dtype=np.float32)
@@ -643,10 +679,25 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
         "negative_sampler": "alias method, with replacement; negative == target skipped",
         "sigmoid": "exact: g = lr (t - 1/2) - (lr/2) tanh(s/2), no clipping",
         "cbow_update": cbow_update if model == "cbow" else None,
-        "batch_size_auto": batch_size is None,
+        "batch_size_auto": batch_size is None if backend == "numpy" else None,
+        "backend": backend, "workers": workers,
         "numpy": np.__version__, "python": platform.python_version(),
         "platform": f"{sys.platform}-{platform.machine()}",
     }
+    if backend == "numba":
+        settings |= compiled.settings(compile_seconds)
+        epoch_steps = compiled.epoch_steps(W_in, W_out, model=model, window=window,
+                                           negative=negative, sampler=sampler,
+                                           shrink_window=shrink_window, lr0=lr0,
+                                           min_lr=_MIN_LR_FACTOR, mean_grad=mean_grad,
+                                           workers=workers, epochs=epochs, rng=rng,
+                                           block=max(1024, -(-T // LOSS_POINTS_PER_EPOCH)))
+    else:
+        epoch_steps = _numpy_epoch_steps(W_in, W_out, model=model, window=window,
+                                         negative=negative, sampler=sampler,
+                                         shrink_window=shrink_window, lr0=lr0,
+                                         mean_grad=mean_grad, batch=batch, epochs=epochs,
+                                         rng=rng)
     res = Word2VecResult(W_in=W_in, W_out=W_out, settings=settings)
 
     total_words = epochs * T
@@ -657,6 +708,8 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
     bar = tqdm(total=total_words, disable=not progress, unit="word", unit_scale=True,
                dynamic_ncols=True, mininterval=0.5, desc=model)
     stop = False
+    step_name = "batch size" if backend == "numpy" else "workers"
+    step_value = batch if backend == "numpy" else workers
     try:
         for epoch in range(epochs):
             if subsample > 0:
@@ -665,34 +718,18 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
             else:
                 kept_pos = None
                 stream = ids
-            n = len(stream)
-            radius = (rng.integers(1, window + 1, size=n, dtype=np.intp)
-                      if shrink_window else None)
             epoch_base = epoch * T
-            for s in range(0, n, batch):
-                e_ = min(s + batch, n)
-                raw_before = kept_pos[s] if kept_pos is not None else s
-                progress_frac = (epoch_base + raw_before) / total_words
-                lr_t = lr0 * max(1.0 - progress_frac, _MIN_LR_FACTOR)
-                r = None if radius is None else radius[s:e_]
-                if model == "cbow":
-                    negs = sampler.draw(rng, (e_ - s, negative))
-                    loss, n_ex = _cbow_span_step(W_in, W_out, stream, s, e_, window, r, negs,
-                                                 lr_t, mean_grad)
-                else:
-                    cpos, xpos = _sg_pairs(n, s, e_, window, r)
-                    negs = sampler.draw(rng, (len(cpos), negative))
-                    loss = _sg_step(W_in, W_out, stream[cpos], stream[xpos], negs, lr_t)
-                    n_ex = len(cpos)
-                res.words_kept += e_ - s
-                raw_after = (kept_pos[e_ - 1] + 1 if e_ < n else T) if kept_pos is not None else e_
+            for raw_after, loss, n_ex, n_centres, lr_t in epoch_steps(epoch, stream, kept_pos, T):
+                res.words_kept += n_centres
                 step_words = raw_after - (done_words - epoch_base)
                 done_words = epoch_base + raw_after
                 bar.update(step_words)
                 if not math.isfinite(loss):
                     raise FloatingPointError(
                         f"training diverged (loss {loss}) in epoch {epoch + 1} at learning "
-                        f"rate {lr_t:.4g}: lower lr (now {lr0:g}) or batch_size (now {batch})")
+                        f"rate {lr_t:.4g}: lower lr (now {lr0:g})"
+                        + (f" or batch_size (now {batch})" if backend == "numpy" else
+                           f" ({step_name} {step_value})"))
                 loss_acc += loss
                 n_acc += n_ex
                 if done_words >= next_log and n_acc:
@@ -722,6 +759,35 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
     res.words_trained = int(done_words)
     res.stopped_early = stop
     return res
+
+
+def _numpy_epoch_steps(W_in, W_out, *, model, window, negative, sampler, shrink_window, lr0,
+                       mean_grad, batch, epochs, rng):
+    """The NumPy backend: ``steps(epoch, stream, kept_pos, T)`` trains one epoch in
+    minibatches of ``batch`` centre words, yielding after each
+    ``(raw words passed in the epoch, loss sum, examples, centres, lr)``."""
+    def steps(epoch, stream, kept_pos, T):
+        n = len(stream)
+        radius = (rng.integers(1, window + 1, size=n, dtype=np.intp)
+                  if shrink_window else None)
+        total_words = epochs * T
+        for s in range(0, n, batch):
+            e_ = min(s + batch, n)
+            raw_before = kept_pos[s] if kept_pos is not None else s
+            lr_t = lr0 * max(1.0 - (epoch * T + raw_before) / total_words, _MIN_LR_FACTOR)
+            r = None if radius is None else radius[s:e_]
+            if model == "cbow":
+                negs = sampler.draw(rng, (e_ - s, negative))
+                loss, n_ex = _cbow_span_step(W_in, W_out, stream, s, e_, window, r, negs,
+                                             lr_t, mean_grad)
+            else:
+                cpos, xpos = _sg_pairs(n, s, e_, window, r)
+                negs = sampler.draw(rng, (len(cpos), negative))
+                loss = _sg_step(W_in, W_out, stream[cpos], stream[xpos], negs, lr_t)
+                n_ex = len(cpos)
+            raw_after = (kept_pos[e_ - 1] + 1 if e_ < n else T) if kept_pos is not None else e_
+            yield int(raw_after), loss, n_ex, e_ - s, lr_t
+    return steps
 
 
 # --------------------------------------------------------------------------- scatter-add options

@@ -1,0 +1,346 @@
+"""compiled.py: the numba backend runs word2vec's per-word loop, exactly, and fast.
+
+The exactness tests compare one serial pass of ``train_word2vec(backend="numba")``
+with ``reference_train`` below: the same loop written plainly in Python (Python
+ints for the random generator, NumPy float32 rows), fed the same random numbers.
+If a single radius or negative differed, the weights would differ at the first
+decimal; they agree to float32 rounding (the compiled dot products add in
+another order).
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from w2vlib.evaluate import evaluate_analogies, most_similar
+from w2vlib.fast import AliasSampler, keep_probabilities, train_word2vec
+
+pytest.importorskip("numba", reason="the numba backend needs the fast extra "
+                    "(pip install -e '.[fast]'); `make setup` installs it")
+
+from w2vlib import compiled  # noqa: E402
+
+MASK = (1 << 64) - 1
+
+
+# ---------------------------------------------------------------- the plain reference
+
+def xorshift(x):
+    """xorshift64* on Python ints (an independent rewrite of compiled.xorshift_next)."""
+    x ^= x >> 12
+    x ^= (x << 25) & MASK
+    x ^= x >> 27
+    return x, (x * 0x2545F4914F6CDD1D) & MASK
+
+
+def sigmoid(f):
+    return 1.0 / (1.0 + np.exp(-np.float64(f)))
+
+
+def output_side(W_out, h, target, negative, prob, alias, lr, state):
+    """word2vec's negative-sampling step for one example; returns (e, loss, state)."""
+    e = np.zeros_like(h)
+    loss = 0.0
+    draws = [(target, 1.0)]
+    for _ in range(negative):
+        state, r = xorshift(state)
+        col = ((r >> 32) * len(prob)) >> 32
+        w = col if (r & 0xFFFFFFFF) / 2**32 < prob[col] else int(alias[col])
+        if w != target:
+            draws.append((w, 0.0))
+    for w, label in draws:
+        f = float(np.dot(h.astype(np.float64), W_out[w].astype(np.float64)))
+        y = sigmoid(f)
+        loss += -np.log(y) if label else -np.log1p(-y)
+        g = np.float32(lr * (label - y))
+        e += g * W_out[w]
+        W_out[w] += g * h
+    return e, loss, state
+
+
+def reference_train(corpus, V, *, model="cbow", dim=8, window=2, negative=3, epochs=1,
+                    lr=0.05, subsample=0.0, seed=0, shrink_window=True, cbow_update="word2vec"):
+    """train_word2vec(backend="numba", workers=1), written out word by word."""
+    rng = np.random.default_rng(seed)
+    W_in = (rng.random((V, dim), dtype=np.float32) - np.float32(0.5)) / np.float32(dim)
+    W_out = np.zeros((V, dim), dtype=np.float32)
+    state = int(rng.integers(1, 2**63, size=1, dtype=np.uint64)[0])
+    counts = np.bincount(corpus, minlength=V)
+    sampler = AliasSampler(counts)
+    keep = keep_probabilities(counts, subsample)
+    T = len(corpus)
+    total_loss, examples = 0.0, 0
+    for epoch in range(epochs):
+        pos = (np.flatnonzero(rng.random(T) < keep[corpus]) if subsample > 0
+               else np.arange(T))
+        stream = corpus[pos]
+        for i in range(len(stream)):
+            if shrink_window:
+                state, r = xorshift(state)
+                b = 1 + (((r >> 32) * window) >> 32)
+            else:
+                b = window
+            ctx = [stream[j] for j in range(max(i - b, 0), min(i + b + 1, len(stream))) if j != i]
+            rate = lr * max(1.0 - (epoch * T + pos[i]) / (epochs * T), 1e-4)
+            if model == "cbow":
+                if not ctx:
+                    continue
+                h = W_in[ctx].mean(axis=0, dtype=np.float32)
+                e, loss, state = output_side(W_out, h, stream[i], negative, sampler.prob,
+                                             sampler.alias, rate, state)
+                if cbow_update == "gradient":
+                    e /= np.float32(len(ctx))
+                for c in ctx:
+                    W_in[c] += e
+                total_loss, examples = total_loss + loss, examples + 1
+            else:
+                for c in ctx:
+                    e, loss, state = output_side(W_out, W_in[stream[i]], c, negative,
+                                                 sampler.prob, sampler.alias, rate, state)
+                    W_in[stream[i]] += e
+                    total_loss, examples = total_loss + loss, examples + 1
+    return W_in, W_out, total_loss / max(examples, 1)
+
+
+def small_corpus(seed, length=600, V=25):
+    r = np.random.default_rng(seed)
+    # a skewed vocabulary, so negatives repeat and sometimes hit the target
+    return np.minimum(r.zipf(1.5, size=length) - 1, V - 1).astype(np.int64)
+
+
+# ---------------------------------------------------------------- exactness
+
+@pytest.mark.parametrize("model, kw", [
+    ("cbow", {}),
+    ("cbow", dict(cbow_update="gradient")),
+    ("cbow", dict(shrink_window=False, window=3)),
+    ("cbow", dict(subsample=1e-2, epochs=2)),
+    ("skipgram", {}),
+    ("skipgram", dict(subsample=1e-2, epochs=2, negative=5)),
+])
+def test_one_serial_pass_equals_the_plain_python_loop(model, kw):
+    corpus = small_corpus(1)
+    args = dict(model=model, dim=8, window=2, negative=3, epochs=1, lr=0.05, seed=11) | kw
+    W_in, W_out, mean_loss = reference_train(corpus, 25, **args)
+    res = train_word2vec(corpus, 25, backend="numba", progress=False, **args)
+    assert np.abs(res.W_out).max() > 0.05                 # the pass really moved the weights
+    np.testing.assert_allclose(res.W_in, W_in, rtol=2e-4, atol=2e-6)
+    np.testing.assert_allclose(res.W_out, W_out, rtol=2e-4, atol=2e-6)
+    got = np.average([loss for _, loss in res.loss_history],
+                     weights=np.diff([0] + [w for w, _ in res.loss_history]))
+    assert got == pytest.approx(mean_loss, rel=0.05)
+
+
+def test_the_reference_detects_a_different_stream_of_negatives():
+    """The tolerance above is far tighter than what another seed's samples give."""
+    corpus = small_corpus(2)
+    W_in, _, _ = reference_train(corpus, 25, seed=11)
+    other = train_word2vec(corpus, 25, dim=8, window=2, negative=3, epochs=1, lr=0.05, seed=12,
+                           backend="numba", progress=False)
+    same_init = train_word2vec(corpus, 25, dim=8, window=2, negative=3, epochs=1, lr=0.05,
+                               seed=11, backend="numba", progress=False)
+    assert not np.allclose(other.W_in, W_in, rtol=2e-4, atol=2e-6)
+    np.testing.assert_allclose(same_init.W_in, W_in, rtol=2e-4, atol=2e-6)
+
+
+def test_xorshift_matches_the_reference_and_draws_uniformly():
+    x = np.uint64(88172645463325252)
+    y = 88172645463325252
+    for _ in range(5):
+        x, rx = compiled.xorshift_next(np.uint64(x))     # uint64 in, as inside the loop
+        y, ry = xorshift(y)
+        assert int(x) == y and int(rx) == ry
+    below = compiled._below
+    draws = []
+    for _ in range(20_000):
+        x, r = compiled.xorshift_next(np.uint64(x))
+        draws.append(int(below(np.uint64(r), 7)))
+    counts = np.bincount(draws, minlength=7)
+    expected = 20_000 / 7
+    chi2 = ((counts - expected) ** 2 / expected).sum()
+    assert chi2 < 22.5                                     # chi-square, 6 dof, p = 0.001
+
+
+def test_negatives_follow_the_sampler_distribution():
+    """Run the compiled output side with W_out = 0 and count which rows it touched."""
+    counts = np.array([50, 20, 10, 5, 5, 1, 0, 9])
+    sampler = AliasSampler(counts)
+    V, dim, draws = len(counts), 1, 30_000
+    hits = np.zeros(V)
+    state = np.uint64(12345)
+    stream = np.array([7, 7], dtype=np.int64)            # one centre (7), context 7
+    for _ in range(draws // 50):
+        # h = 1e-4 keeps every score ~0, so each draw of row w adds lr (0 - 1/2) h = -1e-4
+        W_in = np.full((V, dim), 1e-4, dtype=np.float32)
+        W_out = np.zeros((V, dim), dtype=np.float32)
+        _, _, state = compiled.cbow_chunk(W_in, W_out, stream, np.arange(2), 0, 1, 1, False,
+                                          50, sampler.prob, sampler.alias, 2.0, (0.0, 0.0),
+                                          1e-4, False, state)
+        hits += np.rint(-W_out[:, 0] / 1e-4)
+    hits[7] = 0                                         # the target row got +1 (and is skipped)
+    p = sampler.p.copy()
+    p[7] = 0
+    p /= p.sum()
+    n = hits.sum()
+    ok = p > 0
+    chi2 = ((hits[ok] - n * p[ok]) ** 2 / (n * p[ok])).sum()
+    assert hits[6] == 0                                  # a word that never occurs is never drawn
+    assert chi2 < 22.5                                   # 6 dof, p = 0.001
+
+
+# ---------------------------------------------------------------- semantics of the run
+
+def test_same_seed_same_bits_with_one_worker_and_the_same_start_as_numpy():
+    corpus = small_corpus(3, length=3_000, V=40)
+    kw = dict(dim=8, epochs=2, subsample=1e-2, progress=False, backend="numba")
+    a = train_word2vec(corpus, seed=3, **kw)
+    b = train_word2vec(corpus, seed=3, **kw)
+    c = train_word2vec(corpus, seed=4, **kw)
+    np.testing.assert_array_equal(a.W_in, b.W_in)
+    np.testing.assert_array_equal(a.W_out, b.W_out)
+    assert a.loss_history == b.loss_history and a.words_kept == b.words_kept
+    assert not np.array_equal(a.W_in, c.W_in)
+    # the initial W_in is the NumPy backend's: with a negligible learning rate both stay there
+    tiny = dict(dim=8, epochs=1, lr=1e-12, seed=5, progress=False)
+    np.testing.assert_allclose(train_word2vec(corpus, backend="numba", **tiny).W_in,
+                               train_word2vec(corpus, **tiny).W_in, atol=1e-9)
+
+
+def test_words_kept_and_counted_like_the_numpy_backend():
+    corpus = small_corpus(4, length=5_000, V=40)
+    kw = dict(dim=8, epochs=3, subsample=1e-2, seed=9, progress=False)
+    a = train_word2vec(corpus, backend="numba", **kw)
+    b = train_word2vec(corpus, **kw)
+    assert a.words_trained == b.words_trained == 3 * len(corpus)
+    expected = 3 * keep_probabilities(np.bincount(corpus), 1e-2)[corpus].sum()
+    assert a.words_kept == pytest.approx(expected, rel=0.05)       # the same subsampling rule
+    assert b.words_kept == pytest.approx(expected, rel=0.05)
+    assert a.epochs_done == 3 and a.settings["backend"] == "numba"
+    assert a.settings["batch_size"] is None and a.settings["workers"] == 1
+    assert a.settings["compile_seconds"] >= 0
+    json.dumps(a.settings)
+
+
+def twin_corpus(seed, classes=15, length=20_000):
+    """Words 2c and 2c+1 are interchangeable: they appear in the same contexts."""
+    r = np.random.default_rng(seed)
+    cls = np.zeros(length, dtype=np.int64)
+    jump = r.random(length) < 0.1
+    cls = (cls + np.cumsum(jump * r.integers(1, classes, length))) % classes
+    return 2 * cls + r.integers(0, 2, length)
+
+
+@pytest.mark.parametrize("model", ["cbow", "skipgram"])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_small_corpus_is_learned(model, workers):
+    if workers > compiled.max_workers():
+        pytest.skip("one-core machine")
+    corpus = twin_corpus(15)
+    res = train_word2vec(corpus, model=model, dim=16, window=2, epochs=3, seed=16,
+                         progress=False, backend="numba", workers=workers)
+    first, last = res.loss_history[0][1], res.loss_history[-1][1]
+    assert last < 0.6 * first
+    words = {i: str(i) for i in range(30)}
+    ids = {w: i for i, w in words.items()}
+    twins_found = sum(most_similar(str(2 * c), ids, words, res.word_vecs, top=1)[0][0]
+                      == str(2 * c + 1) for c in range(15))
+    assert twins_found >= 13
+
+
+def test_time_limit_and_callback_work_as_with_numpy():
+    corpus = np.random.default_rng(19).integers(0, 100, size=50_000)
+    res = train_word2vec(corpus, dim=8, epochs=10_000, time_limit=0.2, seed=0, progress=False,
+                         backend="numba")
+    assert res.stopped_early and 0.2 < res.seconds < 5
+    assert res.words_trained == pytest.approx(res.epochs_done * len(corpus))
+    seen = []
+    res = train_word2vec(corpus, dim=4, epochs=5, seed=0, progress=False, backend="numba",
+                         callback=lambda r: seen.append(r.epochs_done) or r.epochs_done == 2)
+    assert seen == [1, 2] and res.epochs_done == 2 and res.stopped_early
+
+
+def test_divergence_is_reported():
+    corpus = twin_corpus(21, length=3_000)
+    with pytest.raises(FloatingPointError, match="diverged.*lower lr"):
+        train_word2vec(corpus, dim=8, epochs=3, lr=1e12, seed=0, progress=False,
+                       backend="numba")
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(backend="numbaa"), ValueError, "unknown backend 'numbaa'.*did you mean 'numba'"),
+    (dict(backend="numba", batch_size=100), ValueError, "batch_size applies to backend='numpy'"),
+    (dict(workers=2), ValueError, "workers=2 needs backend='numba'"),
+    (dict(backend="numba", workers=0), ValueError, "workers must be an int >= 1"),
+    (dict(backend="numba", workers=10_000), ValueError, "at most .* threads"),
+])
+def test_bad_backend_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        train_word2vec(np.array([0, 1, 2, 3, 1, 2]), progress=False, **kwargs)
+
+
+# ---------------------------------------------------------------- compile cache, no numba
+
+def run_python(code, **env):
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=dict(os.environ, **env), timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_the_compiled_loop_is_cached_on_disk():
+    code = ("import json, numpy as np\n"
+            "from w2vlib import compiled\n"
+            "from w2vlib.fast import train_word2vec\n"
+            "r = train_word2vec(np.arange(50) % 7, dim=4, epochs=1, backend='numba', "
+            "progress=False)\n"
+            "s = compiled.run_chunks.stats\n"
+            "print(json.dumps([sum(s.cache_hits.values()), sum(s.cache_misses.values()), "
+            "r.settings['compile_seconds']]))\n")
+    run_python(code)                                       # compiles, if nothing is cached yet
+    hits, misses, seconds = json.loads(run_python(code).strip().splitlines()[-1])
+    assert hits >= 1 and misses == 0                       # a new process loads, never recompiles
+    assert seconds < 10
+
+
+def test_without_numba_the_backend_says_how_to_get_it_and_numpy_still_works():
+    code = ("import sys; sys.modules['numba'] = None\n"   # import numba -> ImportError
+            "import numpy as np\n"
+            "from w2vlib.fast import train_word2vec\n"
+            "r = train_word2vec(np.arange(50) % 7, dim=4, epochs=1, progress=False)\n"
+            "print('numpy ok', r.epochs_done)\n"
+            "try:\n"
+            "    train_word2vec(np.arange(50) % 7, dim=4, epochs=1, backend='numba')\n"
+            "except ImportError as e:\n"
+            "    print(type(e).__name__, e)\n")
+    out = run_python(code)
+    assert "numpy ok 1" in out
+    assert "NumbaMissingError" in out and "pip install -e '.[fast]'" in out
+    assert "backend='numpy'" in out
+
+
+# ---------------------------------------------------------------- on the Penn Treebank
+
+@pytest.mark.needs_ptb
+@pytest.mark.parametrize("model, workers, floor", [("cbow", 1, 0.045), ("cbow", 2, 0.04)])
+def test_ptb_vectors_pass_the_quality_bar(model, workers, floor):
+    from w2vlib.datasets import load_ptb
+
+    if workers > compiled.max_workers():
+        pytest.skip("one-core machine")
+    corpus, word_to_id, id_to_word = load_ptb("train")
+    res = train_word2vec(corpus, len(word_to_id), model=model, epochs=10, subsample=1e-3,
+                         seed=0, progress=False, backend="numba", workers=workers)
+    vecs = res.word_vecs
+
+    def near(q):
+        return [w for w, _ in most_similar(q, word_to_id, id_to_word, vecs, top=5)]
+
+    assert "we" in near("you")
+    assert {"month", "week"} & set(near("year"))
+    total = evaluate_analogies(vecs, word_to_id).summary()["total"]
+    # gensim workers=1 on the same data: 4.5 % +- 0.4 (docs/ANCHORS.md)
+    assert total["top1"] >= floor, total

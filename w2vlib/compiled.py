@@ -1,0 +1,402 @@
+"""word2vec's own loop, one word at a time, compiled with numba (the ``backend="numba"`` of
+:func:`w2vlib.fast.train_word2vec`).
+
+The NumPy trainer (:mod:`w2vlib.fast`) is fast because it never loops over words in
+Python: a whole minibatch is gathered, multiplied and scattered back at once. It pays
+for that with memory traffic: every batch copies its rows out of ``W_in`` and
+``W_out`` into temporaries and adds the updates back in with a scatter. word2vec's C
+loop (and gensim's Cython one) does the opposite: for each centre word it reads the
+handful of rows it needs, updates them **right away**, while they are still in the
+CPU cache, and moves on. No temporaries, no scatter, every update sees the
+previous one. In Python that loop would run ~100,000 times slower than C; numba
+compiles it to machine code.
+
+This module holds that loop, written in plain Python over arrays so that the
+same function runs (slowly) without numba -- :func:`cbow_chunk` and
+:func:`skipgram_chunk` are the lesson, read them beside word2vec.c -- and the
+driver that feeds it one block of the corpus at a time (for the progress bar,
+``time_limit`` and the loss curve). Per centre word, with ``h`` the hidden
+vector, ``w_0`` the target's output row and ``w_1..w_k`` the negatives'::
+
+    e = 0
+    for j in 0..k:   g = lr * (t_j - sigmoid(w_j . h));  e += g * w_j;  w_j += g * h
+    CBOW:      each context row += e   (h = their mean; "gradient": += e / C)
+    skip-gram: per (centre, context) pair, h = the centre's row; it += e
+
+-- the same rule as the NumPy trainer, applied after every example instead of
+after every batch.
+
+Same as the NumPy trainer: initial weights (the same ``W_in`` for the same seed),
+the alias-method sampler tables (:class:`~w2vlib.fast.AliasSampler`), the linear
+learning-rate decay (per centre word here), subsampling (drawn per epoch with the
+same NumPy generator), shrunk windows, the exact sigmoid and the stable loss. The
+random numbers *inside* the loop -- window radii and negatives -- come from a
+xorshift64* generator (Vigna 2016) per thread, seeded from the NumPy generator, so
+an int seed gives bit-identical vectors with ``workers=1`` on one machine.
+
+``workers=2`` (or more) runs "Hogwild!" (Recht et al. 2011), as word2vec and gensim
+do: each block of the epoch is split into ``workers`` contiguous chunks trained by
+parallel threads that read and write the shared ``W_in``/``W_out`` without locks.
+Two threads rarely touch the same row at the same moment, and when they do, one
+update may be lost -- harmless noise for SGD, but the run is no longer repeatable
+bit for bit.
+
+numba is optional (``pip install -e '.[fast]'``; ``make setup`` installs it with the
+dev tools). Without it, ``backend="numba"`` raises :class:`NumbaMissingError`
+saying how to get it, and everything else works. The compiled functions are
+cached on disk (``cache=True``): the first call in a fresh checkout compiles them
+(tens of seconds), later processes load them in well under a second.
+:func:`ensure_compiled` does that up front; the trainer calls it *before* its clock
+starts and reports the time apart (``settings["compile_seconds"]``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+__all__ = ["numba_available", "NumbaMissingError", "ensure_compiled", "cbow_chunk",
+           "skipgram_chunk", "xorshift_next", "INSTALL_HINT"]
+
+#: What to run when numba is missing.
+INSTALL_HINT = ("pip install -e '.[fast]'   (or: pip install numba; `make setup` installs it "
+                "with the dev tools)")
+
+try:                                          # optional dependency
+    import numba as _numba
+except ImportError:                           # pragma: no cover - exercised by a subprocess test
+    _numba = None
+
+# fastmath without "nnan"/"ninf" (a diverging run must still show inf/nan) and without
+# approximate functions ("afn"): "reassoc" is what lets LLVM vectorise the dot products.
+_FASTMATH = {"reassoc", "contract", "nsz", "arcp"}
+
+if _numba is not None:
+    _jit = _numba.njit(cache=True, fastmath=_FASTMATH, nogil=True, error_model="numpy")
+    _pjit = _numba.njit(cache=True, fastmath=_FASTMATH, nogil=True, error_model="numpy",
+                        parallel=True)
+    prange = _numba.prange
+else:                                         # pragma: no cover - without numba: plain Python
+    def _jit(fn):
+        return fn
+    _pjit = _jit
+    prange = range
+
+
+class NumbaMissingError(ImportError):
+    """``backend="numba"`` was asked for, but numba is not installed."""
+
+
+def numba_available() -> bool:
+    """True when numba can be imported (the compiled backend is usable)."""
+    return _numba is not None
+
+
+def _require_numba():
+    if _numba is None:
+        raise NumbaMissingError(
+            "backend='numba' needs the numba package, which is not installed. Install it with\n"
+            f"    {INSTALL_HINT}\n"
+            "or use backend='numpy' (the default), which needs nothing extra.")
+    return _numba
+
+
+# --------------------------------------------------------------------------- the loop
+
+_U12, _U25, _U27, _U32 = np.uint64(12), np.uint64(25), np.uint64(27), np.uint64(32)
+_XS_MULT = np.uint64(0x2545F4914F6CDD1D)
+_LOW32 = np.uint64(0xFFFFFFFF)
+_F32 = np.float32
+_INV_2_32 = 1.0 / 4294967296.0
+
+
+@_jit
+def xorshift_next(x):
+    """One step of xorshift64*: returns ``(new_state, output)``, both uint64.
+
+    ``x`` must be a non-zero uint64. The output's 32 high bits serve as a uniform
+    integer (``(out >> 32) * n >> 32`` is uniform on ``0..n-1``) and its 32 low bits
+    as a uniform float in [0, 1).
+    """
+    x ^= x >> _U12
+    x ^= x << _U25
+    x ^= x >> _U27
+    return x, x * _XS_MULT
+
+
+@_jit
+def _below(r, n):
+    """Uniform integer in ``0..n-1`` from the high half of a random uint64."""
+    return np.int64(((r >> _U32) * np.uint64(n)) >> _U32)
+
+
+@_jit
+def _unit(r):
+    """Uniform float in [0, 1) from the low half of a random uint64."""
+    return np.float64(r & _LOW32) * _INV_2_32
+
+
+@_jit
+def _sigmoid_and_loss(f, label):
+    """``(sigmoid(f), -log p(label))`` in float32, finite for every score."""
+    ex = math.exp(-abs(f))                    # in (0, 1]: never overflows
+    y = 1.0 / (1.0 + ex) if f >= 0 else ex / (1.0 + ex)
+    # -log sigmoid(f) = softplus(-f) for the target, softplus(f) for a negative
+    z = -f if label > 0 else f
+    loss = max(z, 0.0) + math.log1p(ex)
+    return _F32(y), loss
+
+
+@_jit
+def _negative_sampling(W_out, h, e, target, negative, prob, alias, lr, state):
+    """word2vec's output side for one example: updates ``W_out`` rows in place,
+    accumulates the hidden vector's step in ``e``; returns ``(loss, state)``."""
+    V = prob.shape[0]
+    dim = h.shape[0]
+    loss = 0.0
+    for k in range(negative + 1):
+        if k == 0:
+            w = target
+            label = _F32(1.0)
+        else:
+            state, r = xorshift_next(state)
+            col = _below(r, V)
+            w = col if _unit(r) < prob[col] else alias[col]
+            if w == target:                   # the target never serves as its own negative
+                continue
+            label = _F32(0.0)
+        f = _F32(0.0)
+        for d in range(dim):
+            f += h[d] * W_out[w, d]
+        y, lo = _sigmoid_and_loss(f, label)
+        loss += lo
+        g = _F32(lr) * (label - y)
+        for d in range(dim):
+            e[d] += g * W_out[w, d]
+            W_out[w, d] += g * h[d]
+    return loss, state
+
+
+@_jit
+def cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negative,
+               prob, alias, lr0, lr_step, min_lr, mean_grad, state):
+    """Train CBOW on the centres ``stream[start:stop]``; the whole loop.
+
+    W_in, W_out: (V, dim) float32, updated in place. stream: (n,) int64 ids of the
+    epoch (after subsampling); contexts may reach outside ``start:stop`` but not
+    outside ``stream``. raw_pos: (n,) each id's position in the epoch's full corpus,
+    for the learning rate ``lr0 * max(1 - (raw_pos + ...) * lr_step, min_lr)`` --
+    ``lr_step`` folds in the epoch offset and ``1/(epochs * T)`` as
+    ``lr_step = (epoch_offset, 1/(epochs T))``. shrink: draw each radius from
+    ``1..window``. prob, alias: the alias sampler's tables. mean_grad: add
+    ``e / C`` (the true gradient) instead of ``e`` to each context row.
+    state: the xorshift64* state (uint64, non-zero).
+
+    Returns ``(loss_sum, examples, state)``.
+    """
+    n = stream.shape[0]
+    dim = W_in.shape[1]
+    h = np.empty(dim, dtype=np.float32)
+    e = np.empty(dim, dtype=np.float32)
+    offset, inv_total = lr_step
+    loss = 0.0
+    examples = 0
+    for i in range(start, stop):
+        if shrink:
+            state, r = xorshift_next(state)
+            b = 1 + _below(r, window)
+        else:
+            b = window
+        lo = max(i - b, 0)
+        hi = min(i + b + 1, n)
+        count = hi - lo - 1
+        if count <= 0:
+            continue
+        for d in range(dim):
+            h[d] = 0.0
+            e[d] = 0.0
+        for j in range(lo, hi):
+            if j != i:
+                c = stream[j]
+                for d in range(dim):
+                    h[d] += W_in[c, d]
+        inv = _F32(1.0 / count)
+        for d in range(dim):
+            h[d] *= inv
+        lr = lr0 * max(1.0 - (offset + raw_pos[i]) * inv_total, min_lr)
+        lo_, state = _negative_sampling(W_out, h, e, stream[i], negative, prob, alias, lr, state)
+        loss += lo_
+        examples += 1
+        if mean_grad:
+            for d in range(dim):
+                e[d] *= inv
+        for j in range(lo, hi):
+            if j != i:
+                c = stream[j]
+                for d in range(dim):
+                    W_in[c, d] += e[d]
+    return loss, examples, state
+
+
+@_jit
+def skipgram_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negative,
+                   prob, alias, lr0, lr_step, min_lr, mean_grad, state):
+    """Train skip-gram on the centres ``stream[start:stop]``: each (centre, context)
+    pair is one example, the centre's row predicts the context word and is updated
+    after the pair (as word2vec does). Arguments and return as :func:`cbow_chunk`
+    (``mean_grad`` is ignored)."""
+    n = stream.shape[0]
+    dim = W_in.shape[1]
+    e = np.empty(dim, dtype=np.float32)
+    offset, inv_total = lr_step
+    loss = 0.0
+    examples = 0
+    for i in range(start, stop):
+        if shrink:
+            state, r = xorshift_next(state)
+            b = 1 + _below(r, window)
+        else:
+            b = window
+        lo = max(i - b, 0)
+        hi = min(i + b + 1, n)
+        lr = lr0 * max(1.0 - (offset + raw_pos[i]) * inv_total, min_lr)
+        centre = stream[i]
+        h = W_in[centre]                      # a view: the row itself, updated below
+        for j in range(lo, hi):
+            if j == i:
+                continue
+            for d in range(dim):
+                e[d] = 0.0
+            lo_, state = _negative_sampling(W_out, h, e, stream[j], negative, prob, alias,
+                                            lr, state)
+            loss += lo_
+            examples += 1
+            for d in range(dim):
+                h[d] += e[d]
+    return loss, examples, state
+
+
+@_jit
+def _chunk(cbow, W_in, W_out, stream, raw_pos, start, stop, window, shrink, negative, prob,
+           alias, lr0, lr_step, min_lr, mean_grad, state):
+    if cbow:
+        return cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negative,
+                          prob, alias, lr0, lr_step, min_lr, mean_grad, state)
+    return skipgram_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negative,
+                          prob, alias, lr0, lr_step, min_lr, mean_grad, state)
+
+
+@_jit
+def run_chunks(cbow, W_in, W_out, stream, raw_pos, starts, stops, window, shrink, negative,
+               prob, alias, lr0, lr_step, min_lr, mean_grad, states, losses, examples):
+    """Run chunk ``k`` (centres ``starts[k]:stops[k]``) for every k, one after another,
+    with state ``states[k]``; write each chunk's loss sum and example count into
+    ``losses[k]``, ``examples[k]`` and its new state back into ``states[k]``.
+    ``cbow``: True for CBOW, False for skip-gram."""
+    for k in range(starts.shape[0]):
+        lo_, n_, st = _chunk(cbow, W_in, W_out, stream, raw_pos, starts[k], stops[k], window,
+                             shrink, negative, prob, alias, lr0, lr_step, min_lr, mean_grad,
+                             states[k])
+        losses[k] = lo_
+        examples[k] = n_
+        states[k] = st
+
+
+@_pjit
+def run_chunks_parallel(cbow, W_in, W_out, stream, raw_pos, starts, stops, window, shrink,
+                        negative, prob, alias, lr0, lr_step, min_lr, mean_grad, states, losses,
+                        examples):
+    """:func:`run_chunks` with the chunks on parallel threads (Hogwild: no locks)."""
+    for k in prange(starts.shape[0]):
+        lo_, n_, st = _chunk(cbow, W_in, W_out, stream, raw_pos, starts[k], stops[k], window,
+                             shrink, negative, prob, alias, lr0, lr_step, min_lr, mean_grad,
+                             states[k])
+        losses[k] = lo_
+        examples[k] = n_
+        states[k] = st
+
+
+# --------------------------------------------------------------------------- compiling
+
+def ensure_compiled(model: str = "cbow", parallel: bool = False) -> float:
+    """Compile (first time in a checkout) or load from the disk cache the kernel for
+    ``model`` and return the seconds it took (about 0 once loaded in this process)."""
+    _require_numba()
+    t0 = time.perf_counter()
+    W = np.zeros((4, 2), dtype=np.float32)
+    stream = np.arange(4, dtype=np.int64)
+    one = np.array([1], dtype=np.uint64)
+    (run_chunks_parallel if parallel else run_chunks)(
+        model == "cbow", W.copy(), W.copy(), stream, stream, np.array([0]), np.array([4]), 1,
+        True, 1, np.ones(4), stream, 0.01, (0.0, 0.01), 1e-4, False, one, np.zeros(1),
+        np.zeros(1, dtype=np.int64))
+    return time.perf_counter() - t0
+
+
+
+# --------------------------------------------------------------------------- the driver
+
+def max_workers() -> int:
+    """The most threads the compiled backend may use (numba's ``NUMBA_NUM_THREADS``)."""
+    return int(_require_numba().config.NUMBA_NUM_THREADS)
+
+
+def prepare(model: str, workers: int) -> float:
+    """Check ``workers``, set numba's thread count and compile or load the kernel.
+    Returns the seconds spent compiling/loading (kept out of training time)."""
+    nb = _require_numba()
+    if workers > max_workers():
+        raise ValueError(f"workers={workers} but numba may start at most {max_workers()} "
+                         "threads on this machine (NUMBA_NUM_THREADS)")
+    if workers > 1:
+        nb.set_num_threads(workers)
+    return ensure_compiled(model, parallel=workers > 1)
+
+
+def settings(compile_seconds: float) -> dict:
+    """What a compiled run adds to ``Word2VecResult.settings``."""
+    return {
+        "batch_size": None,
+        "update": "per word (word2vec's loop), compiled with numba",
+        "loop_rng": "xorshift64* per thread, seeded from the NumPy generator",
+        "numba": _require_numba().__version__,
+        "compile_seconds": round(compile_seconds, 3),
+    }
+
+
+def epoch_steps(W_in, W_out, *, model, window, negative, sampler, shrink_window, lr0, min_lr,
+                mean_grad, workers, epochs, rng, block):
+    """The compiled backend for :func:`w2vlib.fast.train_word2vec`.
+
+    Returns ``steps(epoch, stream, kept_pos, T)``, which trains one epoch in blocks of
+    ``block`` centre words (each split into ``workers`` contiguous chunks, one per
+    thread) and yields after each block ``(raw words passed in the epoch, loss sum,
+    examples, centres, lr at the block's start)``.
+    """
+    prob = np.ascontiguousarray(sampler.prob, dtype=np.float64)
+    alias = np.ascontiguousarray(sampler.alias, dtype=np.int64)
+    states = rng.integers(1, 2**63, size=workers, dtype=np.uint64)   # xorshift: never 0
+    losses = np.zeros(workers)
+    examples = np.zeros(workers, dtype=np.int64)
+    run = run_chunks_parallel if workers > 1 else run_chunks
+    cbow = model == "cbow"
+
+    def steps(epoch, stream, kept_pos, T):
+        stream = np.ascontiguousarray(stream, dtype=np.int64)
+        n = len(stream)
+        raw_pos = (np.arange(T, dtype=np.int64) if kept_pos is None
+                   else np.ascontiguousarray(kept_pos, dtype=np.int64))
+        lr_step = (float(epoch * T), 1.0 / (epochs * T))
+        for s in range(0, n, block):
+            e_ = min(s + block, n)
+            bounds = np.linspace(s, e_, workers + 1).astype(np.int64)
+            run(cbow, W_in, W_out, stream, raw_pos, bounds[:-1], bounds[1:], window,
+                bool(shrink_window), negative, prob, alias, lr0, lr_step, min_lr,
+                bool(mean_grad), states, losses, examples)
+            raw_after = e_ if kept_pos is None else (int(kept_pos[e_ - 1]) + 1 if e_ < n else T)
+            lr_t = lr0 * max(1.0 - (lr_step[0] + raw_pos[s]) * lr_step[1], min_lr)
+            yield raw_after, float(losses.sum()), int(examples.sum()), e_ - s, lr_t
+
+    return steps
