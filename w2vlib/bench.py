@@ -20,10 +20,18 @@ rung                  what it is
 ``layer-best``        the same model and Trainer with our best settings (see ``LAYER_BEST``).
 ``fast``              :func:`w2vlib.fast.train_word2vec` (vectorised SGD, sparse updates),
                       ``subsample=0``; ``fast-sub``: ``subsample=1e-3``.
+``numba``             ``train_word2vec(backend="numba")``: word2vec's per-word loop compiled
+                      (:mod:`w2vlib.compiled`), one thread, ``subsample=0``; ``numba-sub``:
+                      ``1e-3``; ``numba-2``, ``numba-2-sub``: two Hogwild threads. Only
+                      when numba is installed; compile/load time is not counted.
 ``gensim``            gensim's ``Word2Vec(sg=0, workers=1, sample=0)`` (compiled C loops);
-                      ``gensim-sub``: ``sample=1e-3``. Only when gensim is installed
-                      (``make bench``); run in a subprocess with ``PYTHONHASHSEED=0``.
+                      ``gensim-sub``: ``sample=1e-3``; ``gensim-2``, ``gensim-2-sub``:
+                      ``workers=2``. Only when gensim is installed (``make bench``); run in
+                      a subprocess with ``PYTHONHASHSEED=0``.
 ====================  ==================================================================
+
+Each compiled rung runs right before the gensim rung with the same settings
+(:data:`PAIRS`), and the report ends with their ratios.
 
 The slow rungs run for a bounded number of seconds (``--seconds``) and are
 projected to ``--epochs`` epochs; the fast trainer and gensim run all epochs,
@@ -81,8 +89,9 @@ from . import book_style  # noqa: E402
 from .corpus import convert_one_hot, create_contexts_target  # noqa: E402
 from .timing import format_seconds  # noqa: E402
 
-__all__ = ["RUNGS", "RungResult", "QualityResult", "PartTimer", "OneHotInput", "project_seconds",
-           "format_rate", "ladder_table", "quality_table", "profile_table", "machine_info",
+__all__ = ["RUNGS", "PAIRS", "RungResult", "QualityResult", "PartTimer", "OneHotInput",
+           "project_seconds", "format_rate", "ladder_table", "quality_table", "pair_table",
+           "profile_table", "machine_info",
            "measure_rung", "profile_rung", "evaluate_quality", "run", "main"]
 
 #: Every rung, slowest first: key -> label.
@@ -93,9 +102,25 @@ RUNGS = {
     "layer-best": "w2vlib CBOW + Trainer, best settings",
     "fast": "fast trainer, sample=0",
     "fast-sub": "fast trainer, sample=1e-3",
+    "numba": "compiled loop (numba), 1 thread, sample=0",
     "gensim": "gensim workers=1, sample=0",
+    "numba-sub": "compiled loop, 1 thread, sample=1e-3",
     "gensim-sub": "gensim workers=1, sample=1e-3",
+    "numba-2": "compiled loop, 2 threads, sample=0",
+    "gensim-2": "gensim workers=2, sample=0",
+    "numba-2-sub": "compiled loop, 2 threads, sample=1e-3",
+    "gensim-2-sub": "gensim workers=2, sample=1e-3",
 }
+
+#: Each compiled rung and the gensim rung it is compared with (same settings),
+#: run back to back so both see the same machine load.
+PAIRS = {"numba": "gensim", "numba-sub": "gensim-sub", "numba-2": "gensim-2",
+         "numba-2-sub": "gensim-2-sub"}
+
+
+def _rung_settings(key: str) -> tuple[float, int]:
+    """(sample, workers) of a fast/numba/gensim rung, read from its key."""
+    return (1e-3 if key.endswith("-sub") else 0.0), (2 if "-2" in key else 1)
 
 #: The book's settings for chapter 4 (and ours for the layer rungs).
 DIM, WINDOW, NEGATIVE, BATCH = 100, 5, 5, 100
@@ -112,7 +137,7 @@ LAYER_BEST = {"batch_size": 300, "lr": 0.001}
 TABLE_EPOCHS = 10
 
 SLOW_RUNGS = ("simple", "book", "layer", "layer-best")
-FULL_RUNGS = ("fast", "fast-sub", "gensim", "gensim-sub")
+FULL_RUNGS = ("fast", "fast-sub", *(k for pair in PAIRS.items() for k in pair))
 
 
 # --------------------------------------------------------------------------- results
@@ -254,6 +279,32 @@ def quality_table(rows: list[QualityResult]) -> str:
         lines.append(f"{q.label:<34}{q.epochs:>7g}{100 * q.top1:>14.1f}%{100 * q.top5:>7.1f}%"
                      f"{rho:>12}  {pairs}")
     return "\n".join(lines)
+
+
+def pair_table(results: list[RungResult], qualities: list[QualityResult] = ()) -> str:
+    """The compiled loop against gensim at equal settings (see :data:`PAIRS`): words/s of
+    each, their ratio on the wall clock and in CPU time, and both rungs' quality.
+    Empty when no pair ran."""
+    by_key = {r.key: r for r in results if not r.skipped and r.words_per_sec > 0}
+    qual = {q.key: q for q in qualities}
+    head = (f"{'setting':<24}{'compiled':>10}{'gensim':>10}{'ratio':>7}{'CPU ratio':>10}"
+            f"{'top-1 ours/gensim':>19}{'WS353 ours/gensim':>19}")
+    lines = [head, "-" * len(head)]
+    for ours, theirs in PAIRS.items():
+        a, b = by_key.get(ours), by_key.get(theirs)
+        if a is None or b is None:
+            continue
+        sample, workers = _rung_settings(ours)
+        cpu = (f"{a.words_per_cpu_sec / b.words_per_cpu_sec:.2f}x"
+               if a.words_per_cpu_sec and b.words_per_cpu_sec else "-")
+        qa, qb = qual.get(ours), qual.get(theirs)
+        top1 = f"{100 * qa.top1:.1f}% / {100 * qb.top1:.1f}%" if qa and qb else "-"
+        rho = ("-" if not (qa and qb) or qa.spearman is None or qb.spearman is None
+               else f"{qa.spearman:.3f} / {qb.spearman:.3f}")
+        lines.append(f"{f'{workers} thread(s), sample={sample:g}':<24}"
+                     f"{format_rate(a.words_per_sec):>10}{format_rate(b.words_per_sec):>10}"
+                     f"{a.words_per_sec / b.words_per_sec:>6.2f}x{cpu:>10}{top1:>19}{rho:>19}")
+    return "\n".join(lines) if len(lines) > 2 else ""
 
 
 def profile_table(profiles: dict[str, dict]) -> str:
@@ -606,19 +657,30 @@ def evaluate_quality(key: str, word_vecs: np.ndarray, word_to_id: dict, epochs: 
 
 
 def run_fast(key: str, corpus: np.ndarray, vocab_size: int, epochs: int, seed: int = 0):
-    """Train the fast trainer for all ``epochs``; returns (RungResult, word_vecs)."""
+    """Train the fast trainer (``fast*`` keys: NumPy backend; ``numba*``: the compiled
+    loop, compiled or loaded from cache *before* the clock starts) for all ``epochs``;
+    returns (RungResult, word_vecs)."""
     from .fast import train_word2vec
 
-    sub = 1e-3 if key == "fast-sub" else 0.0
+    sub, workers = _rung_settings(key)
+    backend = "numba" if key.startswith("numba") else "numpy"
+    if backend == "numba":
+        from .compiled import prepare
+
+        prepare("cbow", workers)              # compile/load now, so the CPU clock skips it
     cpu0 = time.process_time()
     res = train_word2vec(corpus, vocab_size, model="cbow", dim=DIM, window=WINDOW,
                          negative=NEGATIVE, epochs=epochs, subsample=sub, seed=seed,
-                         progress=False)
+                         progress=False, backend=backend, workers=workers)
     s = res.settings
     cpu = time.process_time() - cpu0
+    if backend == "numba":
+        detail = (f"{_epochs(epochs)} run (lr {s.get('lr')}; compile/load "
+                  f"{s.get('compile_seconds', 0):.1f} s, not counted)")
+    else:
+        detail = f"{_epochs(epochs)} run (batch {s.get('batch_size')}, lr {s.get('lr')})"
     r = RungResult(key, RUNGS[key], words=res.words_trained, seconds=res.seconds, cpu_seconds=cpu,
-                   epoch_words=len(corpus), epochs=epochs, projected=False,
-                   detail=f"{_epochs(epochs)} run (batch {s.get('batch_size')}, lr {s.get('lr')})",
+                   epoch_words=len(corpus), epochs=epochs, projected=False, detail=detail,
                    extra={"settings": s})
     return r, res.word_vecs
 
@@ -638,7 +700,8 @@ words = [id_to_word[i] for i in corpus.tolist()]
 # in pieces of 10,000 words, gensim's limit per "sentence"
 chunks = [words[i:i + 10000] for i in range(0, len(words), 10000)]
 model = Word2Vec(vector_size=args["dim"], window=args["window"], negative=args["negative"],
-                 sg=0, hs=0, min_count=1, workers=1, sample=args["sample"], seed=args["seed"])
+                 sg=0, hs=0, min_count=1, workers=args["workers"], sample=args["sample"],
+                 seed=args["seed"])
 t0 = time.perf_counter()
 model.build_vocab(chunks)
 t1, c1 = time.perf_counter(), time.process_time()
@@ -653,6 +716,20 @@ print(json.dumps({"vocab_seconds": t1 - t0, "train_seconds": t2 - t1, "train_cpu
 """
 
 
+def _numba_ready(key: str) -> bool:
+    """Can this machine run the compiled rung ``key``? If not, ``_numba_ready.why`` says why."""
+    from .compiled import INSTALL_HINT, max_workers, numba_available
+
+    if not numba_available():
+        _numba_ready.why = f"numba not installed ({INSTALL_HINT})"
+        return False
+    workers = _rung_settings(key)[1]
+    if workers > max_workers():
+        _numba_ready.why = f"needs {workers} threads, this machine allows {max_workers()}"
+        return False
+    return True
+
+
 def gensim_available() -> bool:
     import importlib.util
 
@@ -660,18 +737,19 @@ def gensim_available() -> bool:
 
 
 def run_gensim(key: str, corpus_len: int, epochs: int, seed: int = 0, timeout: float = 1800):
-    """gensim Word2Vec CBOW in a subprocess (PYTHONHASHSEED=0, one BLAS thread, workers=1).
+    """gensim Word2Vec CBOW in a subprocess (PYTHONHASHSEED=0, one BLAS thread; workers
+    and sample from the key: ``gensim-2-sub`` = 2 workers, sample 1e-3).
 
     Returns (RungResult, word_vecs in PTB id order).
     """
     from .io import load_vectors
 
-    sample = 1e-3 if key == "gensim-sub" else 0.0
+    sample, workers = _rung_settings(key)
     env = dict(os.environ, PYTHONHASHSEED="0", **{v: "1" for v in THREAD_VARS})
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "gensim.npz"
         args = {"dim": DIM, "window": WINDOW, "negative": NEGATIVE, "sample": sample,
-                "epochs": epochs, "seed": seed, "out": str(out)}
+                "epochs": epochs, "seed": seed, "out": str(out), "workers": workers}
         proc = subprocess.run([sys.executable, "-c", _GENSIM_SCRIPT, json.dumps(args)], env=env,
                               capture_output=True, text=True, timeout=timeout)
         if proc.returncode != 0:
@@ -721,11 +799,9 @@ def run(rungs=tuple(RUNGS), *, epochs: int = 10, seconds: float = 20.0, quality:
                 r = measure_rung(key, corpus, vocab_size, seconds=seconds, epochs=epochs,
                                  seed=seed, contexts=contexts)
                 vecs = None
-            elif key.startswith("fast"):
-                try:
-                    import w2vlib.fast  # noqa: F401
-                except ImportError as e:
-                    results.append(RungResult(key, label, skipped=f"w2vlib.fast unavailable ({e})"))
+            elif key.startswith(("fast", "numba")):
+                if key.startswith("numba") and not _numba_ready(key):
+                    results.append(RungResult(key, label, skipped=_numba_ready.why))
                     continue
                 log(f"[{key}] {label}: {epochs} epochs ...")
                 r, vecs = run_fast(key, corpus, vocab_size, epochs, seed=seed)
@@ -780,6 +856,10 @@ def report(out: dict) -> str:
                else "WordSim353: skipped (no copy found; `pip install gensim` carries one)")
         lines += ["", "quality at equal settings (Google analogies, 3CosAdd with unit vectors, "
                   "accuracy over covered questions; " + sim + ")", quality_table(out["quality"])]
+    pairs = pair_table(out["rungs"], out["quality"])
+    if pairs:
+        lines += ["", "the compiled loop against gensim, same settings, run back to back "
+                  "(ratio > 1: ours is faster; CPU time counts every thread)", pairs]
     if out["profile"]:
         lines += ["", "where one step's time goes (instrumented run; shares of the step)",
                   profile_table(out["profile"])]

@@ -109,6 +109,11 @@ _U12, _U25, _U27, _U32 = np.uint64(12), np.uint64(25), np.uint64(27), np.uint64(
 _XS_MULT = np.uint64(0x2545F4914F6CDD1D)
 _LOW32 = np.uint64(0xFFFFFFFF)
 _F32 = np.float32
+
+#: The loss is measured on every LOSS_EVERY-th centre word only (its logarithms would
+#: cost about 20 % of the loop); on PTB that is still ~2,000 examples per point of
+#: the loss curve.
+LOSS_EVERY = 8
 _INV_2_32 = 1.0 / 4294967296.0
 
 
@@ -139,20 +144,25 @@ def _unit(r):
 
 
 @_jit
-def _sigmoid_and_loss(f, label):
-    """``(sigmoid(f), -log p(label))`` in float32, finite for every score."""
+def _sigmoid(f):
+    """The exact sigmoid, with no overflow for any score; also returns ``exp(-|f|)``."""
     ex = math.exp(-abs(f))                    # in (0, 1]: never overflows
     y = 1.0 / (1.0 + ex) if f >= 0 else ex / (1.0 + ex)
-    # -log sigmoid(f) = softplus(-f) for the target, softplus(f) for a negative
-    z = -f if label > 0 else f
-    loss = max(z, 0.0) + math.log1p(ex)
-    return _F32(y), loss
+    return _F32(y), ex
 
 
 @_jit
-def _negative_sampling(W_out, h, e, target, negative, prob, alias, lr, state):
+def _loss(f, label, ex):
+    """``-log p(label)``: softplus(-f) for the target, softplus(f) for a negative."""
+    z = -f if label > 0 else f
+    return max(z, 0.0) + math.log1p(ex)
+
+
+@_jit
+def _negative_sampling(W_out, h, e, target, negative, prob, alias, lr, state, track):
     """word2vec's output side for one example: updates ``W_out`` rows in place,
-    accumulates the hidden vector's step in ``e``; returns ``(loss, state)``."""
+    accumulates the hidden vector's step in ``e``; returns ``(loss, state)``, the
+    loss only if ``track`` (else 0: the log costs a fifth of the loop's time)."""
     V = prob.shape[0]
     dim = h.shape[0]
     loss = 0.0
@@ -170,8 +180,9 @@ def _negative_sampling(W_out, h, e, target, negative, prob, alias, lr, state):
         f = _F32(0.0)
         for d in range(dim):
             f += h[d] * W_out[w, d]
-        y, lo = _sigmoid_and_loss(f, label)
-        loss += lo
+        y, ex = _sigmoid(f)
+        if track:
+            loss += _loss(f, label, ex)
         g = _F32(lr) * (label - y)
         for d in range(dim):
             e[d] += g * W_out[w, d]
@@ -194,7 +205,8 @@ def cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negati
     ``e / C`` (the true gradient) instead of ``e`` to each context row.
     state: the xorshift64* state (uint64, non-zero).
 
-    Returns ``(loss_sum, examples, state)``.
+    Returns ``(loss_sum, examples, state)`` -- the loss summed over the examples of
+    every :data:`LOSS_EVERY`-th centre, and how many those were.
     """
     n = stream.shape[0]
     dim = W_in.shape[1]
@@ -209,7 +221,7 @@ def cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negati
             b = 1 + _below(r, window)
         else:
             b = window
-        lo = max(i - b, 0)
+        lo = max(i - b, 0)                    # the window, cut at the stream's ends
         hi = min(i + b + 1, n)
         count = hi - lo - 1
         if count <= 0:
@@ -226,9 +238,12 @@ def cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negati
         for d in range(dim):
             h[d] *= inv
         lr = lr0 * max(1.0 - (offset + raw_pos[i]) * inv_total, min_lr)
-        lo_, state = _negative_sampling(W_out, h, e, stream[i], negative, prob, alias, lr, state)
-        loss += lo_
-        examples += 1
+        track = i % LOSS_EVERY == 0
+        lo_, state = _negative_sampling(W_out, h, e, stream[i], negative, prob, alias, lr, state,
+                                        track)
+        if track:
+            loss += lo_
+            examples += 1
         if mean_grad:
             for d in range(dim):
                 e[d] *= inv
@@ -264,15 +279,17 @@ def skipgram_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, ne
         lr = lr0 * max(1.0 - (offset + raw_pos[i]) * inv_total, min_lr)
         centre = stream[i]
         h = W_in[centre]                      # a view: the row itself, updated below
+        track = i % LOSS_EVERY == 0
         for j in range(lo, hi):
             if j == i:
                 continue
             for d in range(dim):
                 e[d] = 0.0
             lo_, state = _negative_sampling(W_out, h, e, stream[j], negative, prob, alias,
-                                            lr, state)
-            loss += lo_
-            examples += 1
+                                            lr, state, track)
+            if track:
+                loss += lo_
+                examples += 1
             for d in range(dim):
                 h[d] += e[d]
     return loss, examples, state
