@@ -149,6 +149,28 @@ def test_the_reference_detects_a_different_stream_of_negatives():
     np.testing.assert_allclose(same_init.W_in, W_in, rtol=2e-4, atol=2e-6)
 
 
+@pytest.mark.parametrize("name", ["cbow_chunk", "skipgram_chunk"])
+def test_the_interpreted_loop_is_the_compiled_loop(name):
+    """compiled.interpreted runs the very same source in the Python interpreter."""
+    corpus = small_corpus(5, length=300)
+    sampler = AliasSampler(np.bincount(corpus, minlength=25))
+    start = np.random.default_rng(0).normal(scale=0.1, size=(25, 6)).astype(np.float32)
+    outs = []
+    for fn in (getattr(compiled, name), compiled.interpreted(getattr(compiled, name))):
+        W_in, W_out = start.copy(), np.zeros_like(start)
+        with np.errstate(over="ignore"):
+            loss, n, state = fn(W_in, W_out, corpus, np.arange(300), 0, 300, 2, True, 3,
+                                sampler.prob, sampler.alias, 0.05, (0.0, 1e-4), 1e-4, False,
+                                np.uint64(99))
+        outs.append((W_in, W_out, float(loss), int(n), int(state)))
+    (a_in, a_out, a_loss, a_n, a_state), (b_in, b_out, b_loss, b_n, b_state) = outs
+    assert not hasattr(compiled.interpreted(compiled.cbow_chunk), "py_func")
+    assert a_n == b_n > 0 and a_state == b_state            # the same random numbers, used alike
+    np.testing.assert_allclose(a_in, b_in, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(a_out, b_out, rtol=1e-4, atol=1e-6)
+    assert a_loss == pytest.approx(b_loss, rel=1e-4)
+
+
 def test_xorshift_matches_the_reference_and_draws_uniformly():
     x = np.uint64(88172645463325252)
     y = 88172645463325252

@@ -57,8 +57,9 @@ import time
 
 import numpy as np
 
-__all__ = ["numba_available", "NumbaMissingError", "ensure_compiled", "cbow_chunk",
-           "skipgram_chunk", "xorshift_next", "INSTALL_HINT"]
+__all__ = ["numba_available", "NumbaMissingError", "ensure_compiled", "prepare", "max_workers",
+           "cbow_chunk", "skipgram_chunk", "run_chunks", "run_chunks_parallel", "interpreted",
+           "xorshift_next", "LOSS_EVERY", "INSTALL_HINT"]
 
 #: What to run when numba is missing.
 INSTALL_HINT = ("pip install -e '.[fast]'   (or: pip install numba; `make setup` installs it "
@@ -125,6 +126,7 @@ def xorshift_next(x):
     integer (``(out >> 32) * n >> 32`` is uniform on ``0..n-1``) and its 32 low bits
     as a uniform float in [0, 1).
     """
+    x = np.uint64(x)                          # a Python int would turn the shifts into floats
     x ^= x >> _U12
     x ^= x << _U25
     x ^= x >> _U27
@@ -134,12 +136,14 @@ def xorshift_next(x):
 @_jit
 def _below(r, n):
     """Uniform integer in ``0..n-1`` from the high half of a random uint64."""
+    r = np.uint64(r)
     return np.int64(((r >> _U32) * np.uint64(n)) >> _U32)
 
 
 @_jit
 def _unit(r):
     """Uniform float in [0, 1) from the low half of a random uint64."""
+    r = np.uint64(r)
     return np.float64(r & _LOW32) * _INV_2_32
 
 
@@ -336,6 +340,21 @@ def run_chunks_parallel(cbow, W_in, W_out, stream, raw_pos, starts, stops, windo
 
 
 # --------------------------------------------------------------------------- compiling
+
+def interpreted(fn):
+    """The plain-Python version of one of this module's loop functions, *all the way
+    down*: ``fn.py_func`` alone would still call the compiled helpers. For teaching
+    and testing (it is ~100x slower); run it under ``np.errstate(over="ignore")``, as
+    NumPy warns when the random generator's uint64 product wraps around."""
+    import types
+
+    names: dict = dict(globals())
+    for name, value in list(names.items()):
+        py = getattr(value, "py_func", None)
+        if py is not None and getattr(py, "__module__", None) == __name__:
+            names[name] = types.FunctionType(py.__code__, names, py.__name__, py.__defaults__)
+    return names[getattr(fn, "__name__", None) or fn.py_func.__name__]
+
 
 def ensure_compiled(model: str = "cbow", parallel: bool = False) -> float:
     """Compile (first time in a checkout) or load from the disk cache the kernel for
