@@ -35,8 +35,9 @@ xorshift64* generator (Vigna 2016) per thread, seeded from the NumPy generator, 
 an int seed gives bit-identical vectors with ``workers=1`` on one machine.
 
 ``workers=2`` (or more) runs "Hogwild!" (Recht et al. 2011), as word2vec and gensim
-do: each block of the epoch is split into ``workers`` contiguous chunks trained by
-parallel threads that read and write the shared ``W_in``/``W_out`` without locks.
+do: each block of the epoch is cut into contiguous chunks (:data:`CHUNKS_PER_WORKER`
+per thread, handed to whichever thread is free) trained by parallel threads that
+read and write the shared ``W_in``/``W_out`` without locks.
 Two threads rarely touch the same row at the same moment, and when they do, one
 update may be lost -- harmless noise for SGD, but the run is no longer repeatable
 bit for bit.
@@ -52,6 +53,7 @@ starts and reports the time apart (``settings["compile_seconds"]``).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 
@@ -374,6 +376,10 @@ def ensure_compiled(model: str = "cbow", parallel: bool = False) -> float:
 
 # --------------------------------------------------------------------------- the driver
 
+#: With several threads, each block is cut into this many chunks per thread.
+CHUNKS_PER_WORKER = 8
+
+
 def max_workers() -> int:
     """The most threads the compiled backend may use (numba's ``NUMBA_NUM_THREADS``)."""
     return int(_require_numba().config.NUMBA_NUM_THREADS)
@@ -407,17 +413,22 @@ def epoch_steps(W_in, W_out, *, model, window, negative, sampler, shrink_window,
     """The compiled backend for :func:`w2vlib.fast.train_word2vec`.
 
     Returns ``steps(epoch, stream, kept_pos, T)``, which trains one epoch in blocks of
-    ``block`` centre words (each split into ``workers`` contiguous chunks, one per
-    thread) and yields after each block ``(raw words passed in the epoch, loss sum,
-    examples, centres, lr at the block's start)``.
+    ``block`` centre words and yields after each block ``(raw words passed in the epoch, loss sum,
+    examples, centres, lr at the block's start)``. With ``workers > 1`` a block is cut
+    into ``CHUNKS_PER_WORKER * workers`` contiguous chunks, each with its own random
+    state, handed to the threads as they become free.
     """
     prob = np.ascontiguousarray(sampler.prob, dtype=np.float64)
     alias = np.ascontiguousarray(sampler.alias, dtype=np.int64)
-    states = rng.integers(1, 2**63, size=workers, dtype=np.uint64)   # xorshift: never 0
-    losses = np.zeros(workers)
-    examples = np.zeros(workers, dtype=np.int64)
+    n_chunks = 1 if workers == 1 else CHUNKS_PER_WORKER * workers
+    states = rng.integers(1, 2**63, size=n_chunks, dtype=np.uint64)   # xorshift: never 0
+    losses = np.zeros(n_chunks)
+    examples = np.zeros(n_chunks, dtype=np.int64)
     run = run_chunks_parallel if workers > 1 else run_chunks
     cbow = model == "cbow"
+    # workers > 1: chunks go to whichever thread is free (dynamic scheduling), so a thread
+    # the OS pauses for a moment does not hold the other back until the block ends
+    schedule = _numba.parallel_chunksize(1) if workers > 1 else contextlib.nullcontext()
 
     def steps(epoch, stream, kept_pos, T):
         stream = np.ascontiguousarray(stream, dtype=np.int64)
@@ -427,10 +438,11 @@ def epoch_steps(W_in, W_out, *, model, window, negative, sampler, shrink_window,
         lr_step = (float(epoch * T), 1.0 / (epochs * T))
         for s in range(0, n, block):
             e_ = min(s + block, n)
-            bounds = np.linspace(s, e_, workers + 1).astype(np.int64)
-            run(cbow, W_in, W_out, stream, raw_pos, bounds[:-1], bounds[1:], window,
-                bool(shrink_window), negative, prob, alias, lr0, lr_step, min_lr,
-                bool(mean_grad), states, losses, examples)
+            bounds = np.linspace(s, e_, n_chunks + 1).astype(np.int64)
+            with schedule:
+                run(cbow, W_in, W_out, stream, raw_pos, bounds[:-1], bounds[1:], window,
+                    bool(shrink_window), negative, prob, alias, lr0, lr_step, min_lr,
+                    bool(mean_grad), states, losses, examples)
             raw_after = e_ if kept_pos is None else (int(kept_pos[e_ - 1]) + 1 if e_ < n else T)
             lr_t = lr0 * max(1.0 - (lr_step[0] + raw_pos[s]) * lr_step[1], min_lr)
             yield raw_after, float(losses.sum()), int(examples.sum()), e_ - s, lr_t
