@@ -36,8 +36,11 @@ an int seed gives bit-identical vectors with ``workers=1`` on one machine.
 
 ``workers=2`` (or more) runs "Hogwild!" (Recht et al. 2011), as word2vec and gensim
 do: each block of the epoch is cut into contiguous chunks (:data:`CHUNKS_PER_WORKER`
-per thread, handed to whichever thread is free) trained by parallel threads that
-read and write the shared ``W_in``/``W_out`` without locks.
+per thread) that a pool of Python threads takes as each becomes free. The compiled
+loop releases the GIL (``nogil=True``), so the threads run at the same time, reading
+and writing the shared ``W_in``/``W_out`` without locks. (Plain threads rather than
+numba's ``prange``: its default OpenMP layer obeys ``OMP_NUM_THREADS``, which
+``make`` and the benchmark set to 1 for BLAS, and silently ran on one thread.)
 Two threads rarely touch the same row at the same moment, and when they do, one
 update may be lost -- harmless noise for SGD, but the run is no longer repeatable
 bit for bit.
@@ -55,12 +58,14 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 __all__ = ["numba_available", "NumbaMissingError", "ensure_compiled", "prepare", "max_workers",
-           "cbow_chunk", "skipgram_chunk", "run_chunks", "run_chunks_parallel", "interpreted",
+           "cbow_chunk", "skipgram_chunk", "run_chunks", "interpreted",
            "xorshift_next", "LOSS_EVERY", "INSTALL_HINT"]
 
 #: What to run when numba is missing.
@@ -78,14 +83,9 @@ _FASTMATH = {"reassoc", "contract", "nsz", "arcp"}
 
 if _numba is not None:
     _jit = _numba.njit(cache=True, fastmath=_FASTMATH, nogil=True, error_model="numpy")
-    _pjit = _numba.njit(cache=True, fastmath=_FASTMATH, nogil=True, error_model="numpy",
-                        parallel=True)
-    prange = _numba.prange
 else:                                         # pragma: no cover - without numba: plain Python
     def _jit(fn):
         return fn
-    _pjit = _jit
-    prange = range
 
 
 class NumbaMissingError(ImportError):
@@ -327,20 +327,6 @@ def run_chunks(cbow, W_in, W_out, stream, raw_pos, starts, stops, window, shrink
         states[k] = st
 
 
-@_pjit
-def run_chunks_parallel(cbow, W_in, W_out, stream, raw_pos, starts, stops, window, shrink,
-                        negative, prob, alias, lr0, lr_step, min_lr, mean_grad, states, losses,
-                        examples):
-    """:func:`run_chunks` with the chunks on parallel threads (Hogwild: no locks)."""
-    for k in prange(starts.shape[0]):
-        lo_, n_, st = _chunk(cbow, W_in, W_out, stream, raw_pos, starts[k], stops[k], window,
-                             shrink, negative, prob, alias, lr0, lr_step, min_lr, mean_grad,
-                             states[k])
-        losses[k] = lo_
-        examples[k] = n_
-        states[k] = st
-
-
 # --------------------------------------------------------------------------- compiling
 
 def interpreted(fn):
@@ -358,7 +344,7 @@ def interpreted(fn):
     return names[getattr(fn, "__name__", None) or fn.py_func.__name__]
 
 
-def ensure_compiled(model: str = "cbow", parallel: bool = False) -> float:
+def ensure_compiled(model: str = "cbow") -> float:
     """Compile (first time in a checkout) or load from the disk cache the kernel for
     ``model`` and return the seconds it took (about 0 once loaded in this process)."""
     _require_numba()
@@ -366,7 +352,7 @@ def ensure_compiled(model: str = "cbow", parallel: bool = False) -> float:
     W = np.zeros((4, 2), dtype=np.float32)
     stream = np.arange(4, dtype=np.int64)
     one = np.array([1], dtype=np.uint64)
-    (run_chunks_parallel if parallel else run_chunks)(
+    run_chunks(
         model == "cbow", W.copy(), W.copy(), stream, stream, np.array([0]), np.array([4]), 1,
         True, 1, np.ones(4), stream, 0.01, (0.0, 0.01), 1e-4, False, one, np.zeros(1),
         np.zeros(1, dtype=np.int64))
@@ -377,24 +363,25 @@ def ensure_compiled(model: str = "cbow", parallel: bool = False) -> float:
 # --------------------------------------------------------------------------- the driver
 
 #: With several threads, each block is cut into this many chunks per thread.
-CHUNKS_PER_WORKER = 8
+CHUNKS_PER_WORKER = 4
 
 
 def max_workers() -> int:
-    """The most threads the compiled backend may use (numba's ``NUMBA_NUM_THREADS``)."""
-    return int(_require_numba().config.NUMBA_NUM_THREADS)
+    """The most threads the compiled backend may use: the cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:                    # pragma: no cover - not Linux
+        return os.cpu_count() or 1
 
 
 def prepare(model: str, workers: int) -> float:
     """Check ``workers``, set numba's thread count and compile or load the kernel.
     Returns the seconds spent compiling/loading (kept out of training time)."""
-    nb = _require_numba()
+    _require_numba()
     if workers > max_workers():
-        raise ValueError(f"workers={workers} but numba may start at most {max_workers()} "
-                         "threads on this machine (NUMBA_NUM_THREADS)")
-    if workers > 1:
-        nb.set_num_threads(workers)
-    return ensure_compiled(model, parallel=workers > 1)
+        raise ValueError(f"workers={workers} but this process may use at most {max_workers()} "
+                         "cores: more threads than cores only take turns")
+    return ensure_compiled(model)
 
 
 def settings(compile_seconds: float) -> dict:
@@ -424,11 +411,7 @@ def epoch_steps(W_in, W_out, *, model, window, negative, sampler, shrink_window,
     states = rng.integers(1, 2**63, size=n_chunks, dtype=np.uint64)   # xorshift: never 0
     losses = np.zeros(n_chunks)
     examples = np.zeros(n_chunks, dtype=np.int64)
-    run = run_chunks_parallel if workers > 1 else run_chunks
     cbow = model == "cbow"
-    # workers > 1: chunks go to whichever thread is free (dynamic scheduling), so a thread
-    # the OS pauses for a moment does not hold the other back until the block ends
-    schedule = _numba.parallel_chunksize(1) if workers > 1 else contextlib.nullcontext()
 
     def steps(epoch, stream, kept_pos, T):
         stream = np.ascontiguousarray(stream, dtype=np.int64)
@@ -436,15 +419,30 @@ def epoch_steps(W_in, W_out, *, model, window, negative, sampler, shrink_window,
         raw_pos = (np.arange(T, dtype=np.int64) if kept_pos is None
                    else np.ascontiguousarray(kept_pos, dtype=np.int64))
         lr_step = (float(epoch * T), 1.0 / (epochs * T))
-        for s in range(0, n, block):
-            e_ = min(s + block, n)
-            bounds = np.linspace(s, e_, n_chunks + 1).astype(np.int64)
-            with schedule:
-                run(cbow, W_in, W_out, stream, raw_pos, bounds[:-1], bounds[1:], window,
-                    bool(shrink_window), negative, prob, alias, lr0, lr_step, min_lr,
-                    bool(mean_grad), states, losses, examples)
-            raw_after = e_ if kept_pos is None else (int(kept_pos[e_ - 1]) + 1 if e_ < n else T)
-            lr_t = lr0 * max(1.0 - (lr_step[0] + raw_pos[s]) * lr_step[1], min_lr)
-            yield raw_after, float(losses.sum()), int(examples.sum()), e_ - s, lr_t
+        fixed = (window, bool(shrink_window), negative, prob, alias, lr0, lr_step, min_lr,
+                 bool(mean_grad))
+
+        def run(k, starts, stops):            # chunks k.. of the block, one after another
+            ks = slice(k, k + len(starts))
+            run_chunks(cbow, W_in, W_out, stream, raw_pos, starts, stops, *fixed, states[ks],
+                       losses[ks], examples[ks])
+
+        # workers > 1: the chunks go to whichever thread is free, so a thread the OS pauses
+        # for a moment does not hold the others back until the block ends
+        pool = ThreadPoolExecutor(workers) if workers > 1 else contextlib.nullcontext()
+        with pool:
+            for s in range(0, n, block):
+                e_ = min(s + block, n)
+                bounds = np.linspace(s, e_, n_chunks + 1).astype(np.int64)
+                if workers == 1:
+                    run(0, bounds[:-1], bounds[1:])
+                else:
+                    for f in [pool.submit(run, k, bounds[k:k + 1], bounds[k + 1:k + 2])
+                              for k in range(n_chunks)]:
+                        f.result()                # re-raises an error of the loop here
+                raw_after = (e_ if kept_pos is None
+                             else (int(kept_pos[e_ - 1]) + 1 if e_ < n else T))
+                lr_t = lr0 * max(1.0 - (lr_step[0] + raw_pos[s]) * lr_step[1], min_lr)
+                yield raw_after, float(losses.sum()), int(examples.sum()), e_ - s, lr_t
 
     return steps
