@@ -120,6 +120,20 @@ def test_copy_is_clean_and_gives_nothing_away(regenerated, name):
     assert len(body) > 100 and body in copy_text
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_copies_keep_every_check_call_of_the_solutions(regenerated, name):
+    """A learner's stub still ends by running the check, trailing comment or not."""
+    original = nbformat.read(NOTEBOOKS / name, as_version=4)
+    copy_lines = {line.strip() for c in nbformat.read(regenerated / name, as_version=4).cells
+                  for line in c.source.splitlines()}
+    solution, _ = _solution_cells(original)
+    calls = [line.strip() for i in solution if original.cells[i].cell_type == "code"
+             for line in original.cells[i].source.splitlines()
+             if re.match(r"\s*(\w+\s*=\s*)?check\.[a-z]\w*\(", line)]
+    missing = [c for c in calls if c not in copy_lines]
+    assert not missing, f"exercises/{name} lost its check calls: {missing}"
+
+
 NB_SOURCES = [
     ("markdown", "## Summary\n\nPoints.\n\n## Exercises\n\n1. Do it.\n\n## Solutions\n\nTry first.", []),
     ("markdown", "**1. Square.** Multiply the number by itself.", []),

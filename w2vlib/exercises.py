@@ -134,7 +134,7 @@ def stub_code(source: str, number: int | None) -> str:
 
 
 _CHECK_LINE = re.compile(r"^(from w2vlib import check\b.*|import w2vlib\.check\b.*|"
-                         r"(\w+\s*=\s*)?check\.\w+\(.*\)\s*)$")
+                         r"(\w+\s*=\s*)?check\.\w+\(.*\)\s*(#.*)?)$")
 
 
 def _check_lines(source: str) -> list[str]:
