@@ -16,7 +16,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: help setup data lab test test-unit test-notebooks test-browser lint clean vectors bench exercises
+.PHONY: help setup data lab test test-unit test-notebooks test-browser lint clean vectors bench exercises paper-table
 
 help:
 	@echo "make lab             set up, then open the notebooks in JupyterLab"
@@ -26,7 +26,8 @@ help:
 	@echo "make test-browser    the widget explorers in JupyterLab in Chromium (needs .ci/install-browser)"
 	@echo "make lint            ruff"
 	@echo "make exercises       regenerate exercises/ (learner copies: no outputs, solutions stubbed)"
-	@echo "make bench           install gensim (the bench extra), run the speed ladder (minutes)"
+	@echo "make bench           install gensim and numba, run the speed ladder against gensim (minutes)"
+	@echo "make paper-table     the paper's analogy table in small on PTB -> data/paper_table/ (~15 min)"
 	@echo "make clean           remove .venv and caches (keeps downloaded data)"
 
 $(STAMP): pyproject.toml
@@ -69,13 +70,22 @@ test-browser: setup
 # BENCH_ARGS="--quick" for a two-minute run.
 BENCH_ARGS ?=
 bench: data
-	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) -m pip install --quiet -e '.[bench,fast]'
 	$(PY) -m w2vlib.bench $(BENCH_ARGS)
 
 # Learner copies of the notebooks (outputs cleared, solution cells stubbed) -> exercises/.
 # Built from cell sources only; tests/test_exercises.py fails when they are out of date.
 exercises: setup
 	$(PY) -m w2vlib.exercises --src notebooks --dest exercises
+
+# The paper's analogy table in small (python -m w2vlib.paper_table): CBOW / skip-gram x dims
+# 50 100 200 x 25/50/100% of PTB, 5 epochs each, one thread -> data/paper_table/ptb_grid.csv and
+# ptb_grid.json (settings, machine, total time). About 12-15 minutes on 2 cores.
+# PAPER_TABLE_ARGS="--models cbow --dims 50 --epochs 1" for a quick try.
+PAPER_TABLE_ARGS ?=
+paper-table: data
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m w2vlib.paper_table \
+		--out data/paper_table/ptb_grid.csv $(PAPER_TABLE_ARGS)
 
 # Pretrained PTB vectors (fast CBOW, fixed seed, one BLAS/OpenMP thread) -> data/vectors/
 vectors: data
