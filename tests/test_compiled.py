@@ -63,27 +63,41 @@ def output_side(W_out, h, target, negative, prob, alias, lr, state):
 
 
 def reference_train(corpus, V, *, model="cbow", dim=8, window=2, negative=3, epochs=1,
-                    lr=0.05, subsample=0.0, seed=0, shrink_window=True, cbow_update="word2vec"):
-    """train_word2vec(backend="numba", workers=1), written out word by word."""
+                    lr=0.05, subsample=0.0, seed=0, shrink_window=True, cbow_update="word2vec",
+                    chunks=1, state_xor=0):
+    """train_word2vec(backend="numba", workers=1), written out word by word.
+
+    chunks: split every block (max(1024, T/50) centres, as the trainer does) into this many
+    chunks with a random state each, run one after another -- what the threads of
+    ``workers=chunks // CHUNKS_PER_WORKER`` do, minus the overlap in time.
+    state_xor: flip bits of the loop's random states (same start, other negatives)."""
     rng = np.random.default_rng(seed)
     W_in = (rng.random((V, dim), dtype=np.float32) - np.float32(0.5)) / np.float32(dim)
     W_out = np.zeros((V, dim), dtype=np.float32)
-    state = int(rng.integers(1, 2**63, size=1, dtype=np.uint64)[0])
+    states = [int(x) ^ state_xor for x in rng.integers(1, 2**63, size=chunks, dtype=np.uint64)]
     counts = np.bincount(corpus, minlength=V)
     sampler = AliasSampler(counts)
     keep = keep_probabilities(counts, subsample)
     T = len(corpus)
+    block = max(1024, -(-T // 50))
     total_loss, examples = 0.0, 0
     for epoch in range(epochs):
         pos = (np.flatnonzero(rng.random(T) < keep[corpus]) if subsample > 0
                else np.arange(T))
         stream = corpus[pos]
-        for i in range(len(stream)):
+        order = []                                   # (centre, chunk) in the order they train
+        for s in range(0, len(stream), block):
+            bounds = np.linspace(s, min(s + block, len(stream)), chunks + 1).astype(int)
+            order += [(i, k) for k in range(chunks) for i in range(bounds[k], bounds[k + 1])]
+        assert [i for i, _ in order] == list(range(len(stream)))
+        for i, k in order:
+            state = states[k]
             if shrink_window:
                 state, r = xorshift(state)
                 b = 1 + (((r >> 32) * window) >> 32)
             else:
                 b = window
+            states[k] = state
             ctx = [stream[j] for j in range(max(i - b, 0), min(i + b + 1, len(stream))) if j != i]
             rate = lr * max(1.0 - (epoch * T + pos[i]) / (epochs * T), 1e-4)
             if model == "cbow":
@@ -98,6 +112,7 @@ def reference_train(corpus, V, *, model="cbow", dim=8, window=2, negative=3, epo
                     W_in[c] += e
                 if i % compiled.LOSS_EVERY == 0:        # the loss is measured on a sample
                     total_loss, examples = total_loss + loss, examples + 1
+                states[k] = state
             else:
                 for c in ctx:
                     e, loss, state = output_side(W_out, W_in[stream[i]], c, negative,
@@ -105,6 +120,7 @@ def reference_train(corpus, V, *, model="cbow", dim=8, window=2, negative=3, epo
                     W_in[stream[i]] += e
                     if i % compiled.LOSS_EVERY == 0:
                         total_loss, examples = total_loss + loss, examples + 1
+                states[k] = state
     return W_in, W_out, total_loss / max(examples, 1)
 
 
@@ -118,6 +134,7 @@ def small_corpus(seed, length=600, V=25):
 
 @pytest.mark.parametrize("model, kw", [
     ("cbow", {}),
+    ("cbow", dict(length=2_500)),                      # three blocks of 1,024 centres
     ("cbow", dict(cbow_update="gradient")),
     ("cbow", dict(shrink_window=False, window=3)),
     ("cbow", dict(subsample=1e-2, epochs=2)),
@@ -125,7 +142,7 @@ def small_corpus(seed, length=600, V=25):
     ("skipgram", dict(subsample=1e-2, epochs=2, negative=5)),
 ])
 def test_one_serial_pass_equals_the_plain_python_loop(model, kw):
-    corpus = small_corpus(1)
+    corpus = small_corpus(1, length=kw.pop("length", 600))
     args = dict(model=model, dim=8, window=2, negative=3, epochs=1, lr=0.05, seed=11) | kw
     W_in, W_out, mean_loss = reference_train(corpus, 25, **args)
     res = train_word2vec(corpus, 25, backend="numba", progress=False, **args)
@@ -134,19 +151,49 @@ def test_one_serial_pass_equals_the_plain_python_loop(model, kw):
     np.testing.assert_allclose(res.W_out, W_out, rtol=2e-4, atol=2e-6)
     got = np.average([loss for _, loss in res.loss_history],
                      weights=np.diff([0] + [w for w, _ in res.loss_history]))
-    assert got == pytest.approx(mean_loss, rel=0.1)
+    assert got == pytest.approx(mean_loss, rel=2e-3)
 
 
-def test_the_reference_detects_a_different_stream_of_negatives():
-    """The tolerance above is far tighter than what another seed's samples give."""
+def test_the_tolerance_detects_a_different_stream_of_negatives():
+    """Same start, other radii and negatives: far outside the tolerance used above."""
     corpus = small_corpus(2)
-    W_in, _, _ = reference_train(corpus, 25, seed=11)
-    other = train_word2vec(corpus, 25, dim=8, window=2, negative=3, epochs=1, lr=0.05, seed=12,
-                           backend="numba", progress=False)
-    same_init = train_word2vec(corpus, 25, dim=8, window=2, negative=3, epochs=1, lr=0.05,
-                               seed=11, backend="numba", progress=False)
-    assert not np.allclose(other.W_in, W_in, rtol=2e-4, atol=2e-6)
-    np.testing.assert_allclose(same_init.W_in, W_in, rtol=2e-4, atol=2e-6)
+    res = train_word2vec(corpus, 25, dim=8, window=2, negative=3, epochs=1, lr=0.05, seed=11,
+                         backend="numba", progress=False)
+    same, _, _ = reference_train(corpus, 25, seed=11)
+    other, _, _ = reference_train(corpus, 25, seed=11, state_xor=1)
+    np.testing.assert_allclose(res.W_in, same, rtol=2e-4, atol=2e-6)
+    assert not np.allclose(res.W_in, other, rtol=2e-4, atol=2e-6)
+
+
+def test_threads_split_each_block_into_chunks_that_cover_it_once(monkeypatch):
+    """workers=2 with the thread pool replaced by one that runs each chunk at once, in
+    order: every centre trains exactly once, with its chunk's random state."""
+    from concurrent.futures import Future
+
+    class InOrder:
+        def __init__(self, workers):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, fn, *args):
+            f = Future()
+            f.set_result(fn(*args))
+            return f
+
+    monkeypatch.setattr(compiled, "ThreadPoolExecutor", InOrder)
+    corpus = small_corpus(6, length=2_500)
+    res = train_word2vec(corpus, 25, dim=8, window=2, negative=3, epochs=2, lr=0.05, seed=11,
+                         subsample=1e-2, backend="numba", workers=2, progress=False)
+    chunks = 2 * compiled.CHUNKS_PER_WORKER
+    W_in, W_out, _ = reference_train(corpus, 25, seed=11, epochs=2, subsample=1e-2,
+                                     chunks=chunks)
+    np.testing.assert_allclose(res.W_in, W_in, rtol=2e-4, atol=2e-6)
+    np.testing.assert_allclose(res.W_out, W_out, rtol=2e-4, atol=2e-6)
 
 
 @pytest.mark.parametrize("name", ["cbow_chunk", "skipgram_chunk"])
@@ -203,7 +250,7 @@ def test_negatives_follow_the_sampler_distribution():
         W_out = np.zeros((V, dim), dtype=np.float32)
         _, _, state = compiled.cbow_chunk(W_in, W_out, stream, np.arange(2), 0, 1, 1, False,
                                           50, sampler.prob, sampler.alias, 2.0, (0.0, 0.0),
-                                          1e-4, False, state)
+                                          1e-4, False, np.uint64(state))
         hits += np.rint(-W_out[:, 0] / 1e-4)
     hits[7] = 0                                         # the target row got +1 (and is skipped)
     p = sampler.p.copy()
@@ -232,6 +279,30 @@ def test_same_seed_same_bits_with_one_worker_and_the_same_start_as_numpy():
     tiny = dict(dim=8, epochs=1, lr=1e-12, seed=5, progress=False)
     np.testing.assert_allclose(train_word2vec(corpus, backend="numba", **tiny).W_in,
                                train_word2vec(corpus, **tiny).W_in, atol=1e-9)
+
+
+def test_a_read_only_corpus_is_not_compiled_again_on_the_clock():
+    corpus = small_corpus(7, length=3_000)
+    corpus.flags.writeable = False                     # e.g. a memory-mapped corpus
+    train_word2vec(np.arange(20) % 5, dim=4, epochs=1, backend="numba", progress=False)
+    before = len(compiled.run_chunks.signatures)
+    res = train_word2vec(corpus, 25, dim=8, epochs=1, backend="numba", progress=False)
+    assert len(compiled.run_chunks.signatures) == before and res.seconds < 1.0
+
+
+def test_a_python_int_state_is_read_as_uint64():
+    corpus = small_corpus(8, length=300)
+    sampler = AliasSampler(np.bincount(corpus, minlength=25))
+    outs = []
+    for state in (12345, np.uint64(12345)):
+        W_in = np.full((25, 4), 0.1, dtype=np.float32)
+        W_out = np.zeros_like(W_in)
+        loss, n, new = compiled.cbow_chunk(W_in, W_out, corpus, np.arange(300), 0, 300, 2, True,
+                                           3, sampler.prob, sampler.alias, 0.05, (0.0, 1e-4),
+                                           1e-4, False, state)
+        outs.append((W_out.copy(), new))
+    assert isinstance(outs[0][1], int) and outs[0][1] == outs[1][1]
+    np.testing.assert_array_equal(outs[0][0], outs[1][0])
 
 
 def test_words_kept_and_counted_like_the_numpy_backend():
@@ -280,7 +351,7 @@ def test_time_limit_and_callback_work_as_with_numpy():
     res = train_word2vec(corpus, dim=8, epochs=10_000, time_limit=0.2, seed=0, progress=False,
                          backend="numba")
     assert res.stopped_early and 0.2 < res.seconds < 5
-    assert res.words_trained == pytest.approx(res.epochs_done * len(corpus))
+    assert 0 < res.words_trained < 10_000 * len(corpus)
     seen = []
     res = train_word2vec(corpus, dim=4, epochs=5, seed=0, progress=False, backend="numba",
                          callback=lambda r: seen.append(r.epochs_done) or r.epochs_done == 2)
@@ -364,7 +435,7 @@ def test_ptb_vectors_pass_the_quality_bar(model, workers, floor):
         return [w for w, _ in most_similar(q, word_to_id, id_to_word, vecs, top=5)]
 
     assert "we" in near("you")
-    assert {"month", "week"} & set(near("year"))
+    assert "month" in near("year")
     total = evaluate_analogies(vecs, word_to_id).summary()["total"]
     # gensim workers=1 on the same data: 4.5 % +- 0.4 (docs/ANCHORS.md)
     assert total["top1"] >= floor, total

@@ -664,10 +664,11 @@ def run_fast(key: str, corpus: np.ndarray, vocab_size: int, epochs: int, seed: i
 
     sub, workers = _rung_settings(key)
     backend = "numba" if key.startswith("numba") else "numpy"
+    compile_seconds = 0.0
     if backend == "numba":
         from .compiled import prepare
 
-        prepare("cbow", workers)              # compile/load now, so the CPU clock skips it
+        compile_seconds = prepare("cbow", workers)     # compile/load now: the clocks skip it
     cpu0 = time.process_time()
     res = train_word2vec(corpus, vocab_size, model="cbow", dim=DIM, window=WINDOW,
                          negative=NEGATIVE, epochs=epochs, subsample=sub, seed=seed,
@@ -676,7 +677,7 @@ def run_fast(key: str, corpus: np.ndarray, vocab_size: int, epochs: int, seed: i
     cpu = time.process_time() - cpu0
     if backend == "numba":
         detail = (f"{_epochs(epochs)} run (lr {s.get('lr')}; compile/load "
-                  f"{s.get('compile_seconds', 0):.1f} s, not counted)")
+                  f"{compile_seconds:.1f} s, not counted)")
     else:
         detail = f"{_epochs(epochs)} run (batch {s.get('batch_size')}, lr {s.get('lr')})"
     r = RungResult(key, RUNGS[key], words=res.words_trained, seconds=res.seconds, cpu_seconds=cpu,
@@ -716,18 +717,16 @@ print(json.dumps({"vocab_seconds": t1 - t0, "train_seconds": t2 - t1, "train_cpu
 """
 
 
-def _numba_ready(key: str) -> bool:
-    """Can this machine run the compiled rung ``key``? If not, ``_numba_ready.why`` says why."""
+def _numba_unready(key: str) -> str:
+    """Why this machine cannot run the compiled rung ``key`` ("" when it can)."""
     from .compiled import INSTALL_HINT, max_workers, numba_available
 
     if not numba_available():
-        _numba_ready.why = f"numba not installed ({INSTALL_HINT})"
-        return False
+        return f"numba not installed ({INSTALL_HINT})"
     workers = _rung_settings(key)[1]
     if workers > max_workers():
-        _numba_ready.why = f"needs {workers} threads, this machine allows {max_workers()}"
-        return False
-    return True
+        return f"needs {workers} threads, this machine allows {max_workers()}"
+    return ""
 
 
 def gensim_available() -> bool:
@@ -800,8 +799,9 @@ def run(rungs=tuple(RUNGS), *, epochs: int = 10, seconds: float = 20.0, quality:
                                  seed=seed, contexts=contexts)
                 vecs = None
             elif key.startswith(("fast", "numba")):
-                if key.startswith("numba") and not _numba_ready(key):
-                    results.append(RungResult(key, label, skipped=_numba_ready.why))
+                why = _numba_unready(key) if key.startswith("numba") else ""
+                if why:
+                    results.append(RungResult(key, label, skipped=why))
                     continue
                 log(f"[{key}] {label}: {epochs} epochs ...")
                 r, vecs = run_fast(key, corpus, vocab_size, epochs, seed=seed)

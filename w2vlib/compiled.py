@@ -28,8 +28,10 @@ after every batch.
 
 Same as the NumPy trainer: initial weights (the same ``W_in`` for the same seed),
 the alias-method sampler tables (:class:`~w2vlib.fast.AliasSampler`), the linear
-learning-rate decay (per centre word here), subsampling (drawn per epoch with the
-same NumPy generator), shrunk windows, the exact sigmoid and the stable loss. The
+learning-rate decay (per centre word here), subsampling (the same rule, drawn per
+epoch from the NumPy generator -- not the same draws as the NumPy backend's, which
+uses that generator for other things in between), shrunk windows, the exact sigmoid
+and the stable loss. The
 random numbers *inside* the loop -- window radii and negatives -- come from a
 xorshift64* generator (Vigna 2016) per thread, seeded from the NumPy generator, so
 an int seed gives bit-identical vectors with ``workers=1`` on one machine.
@@ -198,18 +200,19 @@ def _negative_sampling(W_out, h, e, target, negative, prob, alias, lr, state, tr
 
 @_jit
 def cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negative,
-               prob, alias, lr0, lr_step, min_lr, mean_grad, state):
+               prob, alias, lr0, progress, min_lr, mean_grad, seed_state):
     """Train CBOW on the centres ``stream[start:stop]``; the whole loop.
 
     W_in, W_out: (V, dim) float32, updated in place. stream: (n,) int64 ids of the
     epoch (after subsampling); contexts may reach outside ``start:stop`` but not
     outside ``stream``. raw_pos: (n,) each id's position in the epoch's full corpus,
-    for the learning rate ``lr0 * max(1 - (raw_pos + ...) * lr_step, min_lr)`` --
-    ``lr_step`` folds in the epoch offset and ``1/(epochs * T)`` as
-    ``lr_step = (epoch_offset, 1/(epochs T))``. shrink: draw each radius from
+    for the learning rate. progress: ``(epoch_offset, 1 / (epochs * T))``, so that
+    centre ``i`` trains at ``lr0 * max(1 - (epoch_offset + raw_pos[i]) / (epochs T), min_lr)``
+    -- the NumPy backend's schedule, per word. shrink: draw each radius from
     ``1..window``. prob, alias: the alias sampler's tables. mean_grad: add
     ``e / C`` (the true gradient) instead of ``e`` to each context row.
-    state: the xorshift64* state (uint64, non-zero).
+    seed_state: the xorshift64* state (non-zero; converted to uint64 first: numba would
+    turn a Python int mixed with uint64 into float64).
 
     Returns ``(loss_sum, examples, state)`` -- the loss summed over the examples of
     every :data:`LOSS_EVERY`-th centre, and how many those were.
@@ -218,7 +221,8 @@ def cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negati
     dim = W_in.shape[1]
     h = np.empty(dim, dtype=np.float32)
     e = np.empty(dim, dtype=np.float32)
-    offset, inv_total = lr_step
+    offset, inv_total = progress
+    state = np.uint64(seed_state)
     loss = 0.0
     examples = 0
     for i in range(start, stop):
@@ -263,7 +267,7 @@ def cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negati
 
 @_jit
 def skipgram_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negative,
-                   prob, alias, lr0, lr_step, min_lr, mean_grad, state):
+                   prob, alias, lr0, progress, min_lr, mean_grad, seed_state):
     """Train skip-gram on the centres ``stream[start:stop]``: each (centre, context)
     pair is one example, the centre's row predicts the context word and is updated
     after the pair (as word2vec does). Arguments and return as :func:`cbow_chunk`
@@ -271,7 +275,8 @@ def skipgram_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, ne
     n = stream.shape[0]
     dim = W_in.shape[1]
     e = np.empty(dim, dtype=np.float32)
-    offset, inv_total = lr_step
+    offset, inv_total = progress
+    state = np.uint64(seed_state)
     loss = 0.0
     examples = 0
     for i in range(start, stop):
@@ -303,24 +308,24 @@ def skipgram_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, ne
 
 @_jit
 def _chunk(cbow, W_in, W_out, stream, raw_pos, start, stop, window, shrink, negative, prob,
-           alias, lr0, lr_step, min_lr, mean_grad, state):
+           alias, lr0, progress, min_lr, mean_grad, state):
     if cbow:
         return cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negative,
-                          prob, alias, lr0, lr_step, min_lr, mean_grad, state)
+                          prob, alias, lr0, progress, min_lr, mean_grad, state)
     return skipgram_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negative,
-                          prob, alias, lr0, lr_step, min_lr, mean_grad, state)
+                          prob, alias, lr0, progress, min_lr, mean_grad, state)
 
 
 @_jit
 def run_chunks(cbow, W_in, W_out, stream, raw_pos, starts, stops, window, shrink, negative,
-               prob, alias, lr0, lr_step, min_lr, mean_grad, states, losses, examples):
+               prob, alias, lr0, progress, min_lr, mean_grad, states, losses, examples):
     """Run chunk ``k`` (centres ``starts[k]:stops[k]``) for every k, one after another,
     with state ``states[k]``; write each chunk's loss sum and example count into
     ``losses[k]``, ``examples[k]`` and its new state back into ``states[k]``.
     ``cbow``: True for CBOW, False for skip-gram."""
     for k in range(starts.shape[0]):
         lo_, n_, st = _chunk(cbow, W_in, W_out, stream, raw_pos, starts[k], stops[k], window,
-                             shrink, negative, prob, alias, lr0, lr_step, min_lr, mean_grad,
+                             shrink, negative, prob, alias, lr0, progress, min_lr, mean_grad,
                              states[k])
         losses[k] = lo_
         examples[k] = n_
@@ -375,7 +380,7 @@ def max_workers() -> int:
 
 
 def prepare(model: str, workers: int) -> float:
-    """Check ``workers``, set numba's thread count and compile or load the kernel.
+    """Check ``workers`` and compile (or load from the disk cache) the loop.
     Returns the seconds spent compiling/loading (kept out of training time)."""
     _require_numba()
     if workers > max_workers():
@@ -391,6 +396,7 @@ def settings(compile_seconds: float) -> dict:
         "update": "per word (word2vec's loop), compiled with numba",
         "loop_rng": "xorshift64* per thread, seeded from the NumPy generator",
         "numba": _require_numba().__version__,
+        "sigmoid": "exact: 1 / (1 + exp(-s)) computed through exp(-|s|), no clipping",
         "compile_seconds": round(compile_seconds, 3),
     }
 
@@ -413,13 +419,21 @@ def epoch_steps(W_in, W_out, *, model, window, negative, sampler, shrink_window,
     examples = np.zeros(n_chunks, dtype=np.int64)
     cbow = model == "cbow"
 
+    every_position: list[np.ndarray] = []
+
     def steps(epoch, stream, kept_pos, T):
         stream = np.ascontiguousarray(stream, dtype=np.int64)
+        if not stream.flags.writeable:        # numba would compile again for a read-only array
+            stream = stream.copy()
         n = len(stream)
-        raw_pos = (np.arange(T, dtype=np.int64) if kept_pos is None
-                   else np.ascontiguousarray(kept_pos, dtype=np.int64))
-        lr_step = (float(epoch * T), 1.0 / (epochs * T))
-        fixed = (window, bool(shrink_window), negative, prob, alias, lr0, lr_step, min_lr,
+        if kept_pos is None:
+            if not every_position:
+                every_position.append(np.arange(T, dtype=np.int64))
+            raw_pos = every_position[0]
+        else:
+            raw_pos = np.ascontiguousarray(kept_pos, dtype=np.int64)
+        progress = (float(epoch * T), 1.0 / (epochs * T))
+        fixed = (window, bool(shrink_window), negative, prob, alias, lr0, progress, min_lr,
                  bool(mean_grad))
 
         def run(k, starts, stops):            # chunks k.. of the block, one after another
@@ -442,7 +456,7 @@ def epoch_steps(W_in, W_out, *, model, window, negative, sampler, shrink_window,
                         f.result()                # re-raises an error of the loop here
                 raw_after = (e_ if kept_pos is None
                              else (int(kept_pos[e_ - 1]) + 1 if e_ < n else T))
-                lr_t = lr0 * max(1.0 - (lr_step[0] + raw_pos[s]) * lr_step[1], min_lr)
+                lr_t = lr0 * max(1.0 - (progress[0] + raw_pos[s]) * progress[1], min_lr)
                 yield raw_after, float(losses.sum()), int(examples.sum()), e_ - s, lr_t
 
     return steps

@@ -616,12 +616,13 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
     seed gives bit-identical vectors (same NumPy, same machine).
     shrink_window: draw each centre's radius from ``1..window`` (word2vec)
     rather than always ``window`` (the book). progress: show a tqdm bar.
-    time_limit: seconds; training stops after the batch that crosses it.
+    time_limit: seconds; training stops after the batch (numba: the block of about
+    1/50 epoch) that crosses it.
     callback: called as ``callback(result)`` after every epoch with the result
     so far (its ``W_in``/``W_out`` are the live arrays); returning ``True``
     stops training. cbow_update: ``"word2vec"`` (default) or ``"gradient"``,
     see :data:`CBOW_UPDATES`. A diverging run (non-finite loss) raises
-    ``FloatingPointError`` naming the learning rate and batch size.
+    ``FloatingPointError`` naming the learning rate (and the batch size).
     backend: ``"numpy"`` (default) or ``"numba"``: word2vec's per-word loop,
     compiled (:mod:`w2vlib.compiled`; ``pip install -e '.[fast]'``); it updates
     after every word, so ``batch_size`` does not apply, and its compile time is
@@ -708,8 +709,6 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
     bar = tqdm(total=total_words, disable=not progress, unit="word", unit_scale=True,
                dynamic_ncols=True, mininterval=0.5, desc=model)
     stop = False
-    step_name = "batch size" if backend == "numpy" else "workers"
-    step_value = batch if backend == "numpy" else workers
     try:
         for epoch in range(epochs):
             if subsample > 0:
@@ -728,8 +727,7 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
                     raise FloatingPointError(
                         f"training diverged (loss {loss}) in epoch {epoch + 1} at learning "
                         f"rate {lr_t:.4g}: lower lr (now {lr0:g})"
-                        + (f" or batch_size (now {batch})" if backend == "numpy" else
-                           f" ({step_name} {step_value})"))
+                        + (f" or batch_size (now {batch})" if backend == "numpy" else ""))
                 loss_acc += loss
                 n_acc += n_ex
                 if done_words >= next_log and n_acc:
@@ -739,6 +737,11 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
                 if time_limit is not None and time.perf_counter() - start_time > time_limit:
                     stop = True
                     break
+            if backend == "numba" and not (np.isfinite(W_in).all() and np.isfinite(W_out).all()):
+                # the compiled loop measures the loss on a sample of words: check the weights too
+                raise FloatingPointError(
+                    f"training diverged (non-finite weights) in epoch {epoch + 1}: lower lr "
+                    f"(now {lr0:g})")
             if not stop and done_words < epoch_base + T:     # subsampling left (almost) nothing
                 bar.update(epoch_base + T - done_words)
                 done_words = epoch_base + T
