@@ -271,12 +271,13 @@ def ladder_table(results: list[RungResult], epochs: int = 10, cpu: bool = False)
 
 def quality_table(rows: list[QualityResult]) -> str:
     """Analogy top-1/top-5 and WordSim353 Spearman per rung."""
-    head = f"{'rung':<34}{'epochs':>7}{'analogy top-1':>15}{'top-5':>8}{'WordSim353':>12}  pairs"
+    width = max([34] + [len(q.label) + 2 for q in rows])
+    head = f"{'rung':<{width}}{'epochs':>7}{'analogy top-1':>15}{'top-5':>8}{'WordSim353':>12}  pairs"
     lines = [head, "-" * len(head)]
     for q in rows:
         rho = "n/a" if q.spearman is None or not np.isfinite(q.spearman) else f"{q.spearman:.3f}"
         pairs = f"{q.pairs_used} of {q.pairs_total}" if q.pairs_total else "-"
-        lines.append(f"{q.label:<34}{q.epochs:>7g}{100 * q.top1:>14.1f}%{100 * q.top5:>7.1f}%"
+        lines.append(f"{q.label:<{width}}{q.epochs:>7g}{100 * q.top1:>14.1f}%{100 * q.top5:>7.1f}%"
                      f"{rho:>12}  {pairs}")
     return "\n".join(lines)
 

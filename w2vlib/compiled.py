@@ -54,6 +54,11 @@ cached on disk (``cache=True``): the first call in a fresh checkout compiles the
 (tens of seconds), later processes load them in well under a second.
 :func:`ensure_compiled` does that up front; the trainer calls it *before* its clock
 starts and reports the time apart (``settings["compile_seconds"]``).
+
+Measured (``make bench``, CBOW on PTB, 10 epochs, 2-vCPU AMD EPYC, one run): 0.91 M words/s
+on one thread and 1.49 M on two without subsampling, 1.07 M and 2.54 M with
+``subsample=1e-3`` -- 1.9 to 2.3 times gensim's ``workers=1``/``workers=2`` in the same run,
+and 4 to 7 times the NumPy trainer (the README's speed section has the table).
 """
 
 from __future__ import annotations
