@@ -320,32 +320,6 @@ def test_words_kept_and_counted_like_the_numpy_backend():
     json.dumps(a.settings)
 
 
-def twin_corpus(seed, classes=15, length=20_000):
-    """Words 2c and 2c+1 are interchangeable: they appear in the same contexts."""
-    r = np.random.default_rng(seed)
-    cls = np.zeros(length, dtype=np.int64)
-    jump = r.random(length) < 0.1
-    cls = (cls + np.cumsum(jump * r.integers(1, classes, length))) % classes
-    return 2 * cls + r.integers(0, 2, length)
-
-
-@pytest.mark.parametrize("model", ["cbow", "skipgram"])
-@pytest.mark.parametrize("workers", [1, 2])
-def test_a_small_corpus_is_learned(model, workers):
-    if workers > compiled.max_workers():
-        pytest.skip("one-core machine")
-    corpus = twin_corpus(15)
-    res = train_word2vec(corpus, model=model, dim=16, window=2, epochs=3, seed=16,
-                         progress=False, backend="numba", workers=workers)
-    first, last = res.loss_history[0][1], res.loss_history[-1][1]
-    assert last < 0.6 * first
-    words = {i: str(i) for i in range(30)}
-    ids = {w: i for i, w in words.items()}
-    twins_found = sum(most_similar(str(2 * c), ids, words, res.word_vecs, top=1)[0][0]
-                      == str(2 * c + 1) for c in range(15))
-    assert twins_found >= 13
-
-
 def test_time_limit_and_callback_work_as_with_numpy():
     corpus = np.random.default_rng(19).integers(0, 100, size=50_000)
     res = train_word2vec(corpus, dim=8, epochs=10_000, time_limit=0.2, seed=0, progress=False,
@@ -359,7 +333,7 @@ def test_time_limit_and_callback_work_as_with_numpy():
 
 
 def test_divergence_is_reported():
-    corpus = twin_corpus(21, length=3_000)
+    corpus = small_corpus(21, length=3_000)
     with pytest.raises(FloatingPointError, match="diverged.*lower lr"):
         train_word2vec(corpus, dim=8, epochs=3, lr=1e12, seed=0, progress=False,
                        backend="numba")

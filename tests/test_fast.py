@@ -242,11 +242,22 @@ def twin_corpus(seed, classes=15, length=20_000):
     return 2 * cls + r.integers(0, 2, length)
 
 
+def _backend_ready(backend, workers):
+    if backend == "numpy":
+        return True
+    from w2vlib import compiled
+
+    return compiled.numba_available() and workers <= compiled.max_workers()
+
+
+@pytest.mark.parametrize("backend, workers", [("numpy", 1), ("numba", 1), ("numba", 2)])
 @pytest.mark.parametrize("model", ["cbow", "skipgram"])
-def test_a_small_corpus_is_learned(model):
+def test_a_small_corpus_is_learned(model, backend, workers):
+    if not _backend_ready(backend, workers):
+        pytest.skip(f"backend={backend} with {workers} workers is not available here")
     corpus = twin_corpus(15)
     res = train_word2vec(corpus, model=model, dim=16, window=2, epochs=3, seed=16,
-                         progress=False, subsample=0.0)
+                         progress=False, subsample=0.0, backend=backend, workers=workers)
     first, last = res.loss_history[0][1], res.loss_history[-1][1]
     assert first > 0.8 * 6 * np.log(2)                   # (1+k) ln 2 while W_out ~ 0
     assert last < 0.6 * first

@@ -644,19 +644,11 @@ def _call_most_similar(fn, query, word_to_id, id_to_word, W, top):
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
         out = fn(query, word_to_id, id_to_word, W, top=top)
-    if out is None:
-        pairs = [m.groups() for line in buf.getvalue().splitlines() if (m := _SCORE_LINE.match(line))]
-        if not pairs:
-            raise _Fail("your function returned None and printed no 'word: score' lines; "
-                        "return [(word, score), ...] best first")
-        return [w for w, _ in pairs], [float(s) for _, s in pairs]
-    items = list(out)
-    if all(isinstance(i, str) for i in items):
-        return items, None
-    try:
-        return [str(i[0]) for i in items], [float(i[1]) for i in items]
-    except (TypeError, IndexError, ValueError):
-        raise _Fail("return a list of (word, score) pairs or a list of words, best first") from None
+    words, scores = _parse_ranked(out, buf.getvalue())
+    if out is None and not words:
+        raise _Fail("your function returned None and printed no 'word: score' lines; "
+                    "return [(word, score), ...] best first")
+    return words, scores
 
 
 def most_similar(fn, verbose: bool = True) -> CheckResult:

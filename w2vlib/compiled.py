@@ -204,6 +204,19 @@ def _negative_sampling(W_out, h, e, target, negative, prob, alias, lr, state, tr
 
 
 @_jit
+def _window(i, n, window, shrink, state):
+    """Positions ``lo..hi-1`` around centre ``i`` of a stream of ``n`` words (the centre
+    included, cut at the ends): radius ``1..window`` drawn at random if ``shrink``
+    (word2vec), else ``window``. Returns ``(lo, hi, state)``."""
+    if shrink:
+        state, r = xorshift_next(state)
+        b = 1 + _below(r, window)
+    else:
+        b = window
+    return max(i - b, 0), min(i + b + 1, n), state
+
+
+@_jit
 def cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negative,
                prob, alias, lr0, progress, min_lr, mean_grad, seed_state):
     """Train CBOW on the centres ``stream[start:stop]``; the whole loop.
@@ -231,13 +244,7 @@ def cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negati
     loss = 0.0
     examples = 0
     for i in range(start, stop):
-        if shrink:
-            state, r = xorshift_next(state)
-            b = 1 + _below(r, window)
-        else:
-            b = window
-        lo = max(i - b, 0)                    # the window, cut at the stream's ends
-        hi = min(i + b + 1, n)
+        lo, hi, state = _window(i, n, window, shrink, state)
         count = hi - lo - 1
         if count <= 0:
             continue
@@ -285,13 +292,7 @@ def skipgram_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, ne
     loss = 0.0
     examples = 0
     for i in range(start, stop):
-        if shrink:
-            state, r = xorshift_next(state)
-            b = 1 + _below(r, window)
-        else:
-            b = window
-        lo = max(i - b, 0)
-        hi = min(i + b + 1, n)
+        lo, hi, state = _window(i, n, window, shrink, state)
         lr = lr0 * max(1.0 - (offset + raw_pos[i]) * inv_total, min_lr)
         centre = stream[i]
         h = W_in[centre]                      # a view: the row itself, updated below
