@@ -494,10 +494,11 @@ class SigmoidExplorer(_Explorer):
             ax1.set_title(f"σ({x:+.1f}) = {y:.4f}")
             ax1.legend(loc="center right" if t == 0 else "lower right")
             ax2.plot(xs, losses, color=_ORANGE, lw=2.5, label=f"loss for t = {t}")
-            span = np.array([x - 2.0, x + 2.0])
+            span = np.clip([x - 2.0, x + 2.0], -r, r)     # at the slider's ends: stay on the plot
             ax2.plot(span, loss + grad * (span - x), color="black", ls="--", lw=1.8,
-                     label=f"slope y − t = {grad:+.3f}")
+                     label=f"slope y − t = {grad:+.4f}")    # as many digits as the table
             ax2.plot([x], [loss], "o", color="black", ms=8)
+            ax2.set_xlim(-r, r)
             ax2.set_ylim(-0.3, r + 0.5)
             ax2.set_xlabel("score x")
             ax2.set_ylabel("L")
