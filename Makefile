@@ -16,7 +16,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: help setup data lab test test-unit test-notebooks test-browser lint clean vectors bench exercises paper-table
+.PHONY: help setup data lab test test-unit test-notebooks test-browser lint clean vectors bench exercises paper-table execute
 
 help:
 	@echo "make lab             set up, then open the notebooks in JupyterLab"
@@ -26,6 +26,7 @@ help:
 	@echo "make test-browser    the widget explorers in JupyterLab in Chromium (needs .ci/install-browser)"
 	@echo "make lint            ruff"
 	@echo "make exercises       regenerate exercises/ (learner copies: no outputs, solutions stubbed)"
+	@echo "make execute         rerun the notebooks in place (NB=path for one), then make exercises"
 	@echo "make bench           install gensim and numba, run the speed ladder against gensim (minutes)"
 	@echo "make paper-table     the paper's analogy table in small on PTB -> data/paper_table/ (~15 min)"
 	@echo "make clean           remove .venv and caches (keeps downloaded data)"
@@ -72,6 +73,15 @@ BENCH_ARGS ?=
 bench: data
 	$(PY) -m pip install --quiet -e '.[bench,fast]'
 	$(PY) -m w2vlib.bench $(BENCH_ARGS)
+
+# Maintainers: run notebooks top to bottom in a fresh kernel and store their outputs, as
+# `make test` expects (NB=notebooks/08_speed_ladder.ipynb for one), without nbconvert's
+# per-cell timings (they would change every run), then refresh the learner copies.
+NB ?= notebooks/[0-9]*.ipynb
+execute: data
+	OPENBLAS_NUM_THREADS=1 $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False $(NB)
+	$(PY) -m w2vlib.exercises --strip-run-metadata --src notebooks --dest exercises
 
 # Learner copies of the notebooks (outputs cleared, solution cells stubbed) -> exercises/.
 # Built from cell sources only; tests/test_exercises.py fails when they are out of date.

@@ -197,6 +197,17 @@ def test_unlabelled_solutions_are_numbered_in_order():
     assert out.cells[3].source == "# TODO: your solution here (exercise 2)\n..."
 
 
+def test_strip_run_metadata_keeps_outputs_and_tags(tmp_path):
+    path = tmp_path / "01_toy.ipynb"
+    nbformat.write(_toy_notebook(), path)
+    assert exercises.strip_run_metadata([path]) == [path]
+    nb = nbformat.read(path, as_version=4)
+    assert all("execution" not in c.metadata for c in nb.cells)
+    assert nb.cells[2].outputs and nb.cells[2].execution_count == 3
+    assert nb.cells[-1].metadata["tags"] == ["solution"]
+    assert exercises.strip_run_metadata([path]) == []          # nothing left to change
+
+
 def test_cli_writes_and_removes_stale_copies(tmp_path, capsys):
     src, dest = tmp_path / "nbs", tmp_path / "ex"
     src.mkdir()

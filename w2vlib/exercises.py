@@ -263,13 +263,32 @@ def generate(
     return written
 
 
+def strip_run_metadata(paths) -> list[Path]:
+    """Remove per-run cell metadata (nbconvert's timings, ...) from the notebooks at ``paths``,
+    in place; return those that changed. Outputs and execution counts are kept."""
+    changed = []
+    for path in map(Path, paths):
+        nb = nbformat.read(path, as_version=4)
+        if [cell.metadata.pop(key) for cell in nb.cells for key in _RUN_METADATA
+                if key in cell.metadata]:
+            nbformat.write(nb, path)
+            changed.append(path)
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m w2vlib.exercises", description=__doc__.split("\n")[0])
     parser.add_argument("--src", type=Path, default=Path("notebooks"), help="full notebooks (notebooks)")
     parser.add_argument("--dest", type=Path, default=Path("exercises"), help="output folder (exercises)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing")
+    parser.add_argument("--strip-run-metadata", action="store_true",
+                        help="first remove per-run cell metadata (timings) from the full notebooks")
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
+    if args.strip_run_metadata:
+        for path in strip_run_metadata(exercise_notebooks(args.src)):
+            if not args.quiet:
+                print(f"{path}: per-run metadata removed")
     written = generate(args.src, args.dest, verbose=not args.quiet)
     if not written:
         print(f"no NN_*.ipynb notebooks in {args.src}", file=sys.stderr)
