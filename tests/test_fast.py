@@ -268,9 +268,12 @@ def test_a_small_corpus_is_learned(model, backend, workers):
     assert twins_found >= 13
 
 
-def test_same_seed_same_bits_other_seed_other_vectors():
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_same_seed_same_bits_other_seed_other_vectors(backend):
+    if not _backend_ready(backend, 1):
+        pytest.skip("numba is not installed")
     corpus = twin_corpus(17, length=5_000)
-    kw = dict(dim=8, epochs=2, subsample=1e-2, progress=False)
+    kw = dict(dim=8, epochs=2, subsample=1e-2, progress=False, backend=backend)
     a = train_word2vec(corpus, seed=3, **kw)
     b = train_word2vec(corpus, seed=3, **kw)
     c = train_word2vec(corpus, seed=4, **kw)
