@@ -67,12 +67,12 @@ test-browser: setup
 	$(PY) -m pip install --quiet -e '.[browser]'
 	$(PY) -m pytest tests/browser $(PYTEST_ARGS)
 
-# The speed ladder on PTB (python -m w2vlib.bench): a benchmark, not a test.
+# The speed ladder on PTB (python -m w2vlib.lab.bench): a benchmark, not a test.
 # BENCH_ARGS="--quick" for a two-minute run.
 BENCH_ARGS ?=
 bench: data
 	$(PY) -m pip install --quiet -e '.[bench,fast]'
-	$(PY) -m w2vlib.bench $(BENCH_ARGS)
+	$(PY) -m w2vlib.lab.bench $(BENCH_ARGS)
 
 # Maintainers: run notebooks top to bottom in a fresh kernel and store their outputs, as
 # `make test` expects (NB=notebooks/08_speed_ladder.ipynb for one), without nbconvert's
@@ -81,26 +81,26 @@ NB ?= notebooks/[0-9]*.ipynb
 execute: data
 	OPENBLAS_NUM_THREADS=1 $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False $(NB)
-	$(PY) -m w2vlib.exercises --strip-run-metadata --src notebooks --dest exercises
+	$(PY) -m w2vlib.study.exercises --strip-run-metadata --src notebooks --dest exercises
 
 # Learner copies of the notebooks (outputs cleared, solution cells stubbed) -> exercises/.
 # Built from cell sources only; tests/test_exercises.py fails when they are out of date.
 exercises: setup
-	$(PY) -m w2vlib.exercises --src notebooks --dest exercises
+	$(PY) -m w2vlib.study.exercises --src notebooks --dest exercises
 
-# The paper's analogy table in small (python -m w2vlib.paper_table): CBOW / skip-gram x dims
+# The paper's analogy table in small (python -m w2vlib.lab.paper_table): CBOW / skip-gram x dims
 # 50 100 200 x 25/50/100% of PTB, 5 epochs each, one thread -> data/paper_table/ptb_grid.csv and
 # ptb_grid.json (settings, machine, total time). About 12-15 minutes on 2 cores.
 # PAPER_TABLE_ARGS="--models cbow --dims 50 --epochs 1" for a quick try.
 PAPER_TABLE_ARGS ?=
 paper-table: data
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m w2vlib.paper_table \
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m w2vlib.lab.paper_table \
 		--out data/paper_table/ptb_grid.csv $(PAPER_TABLE_ARGS)
 
 # Pretrained PTB vectors (fast CBOW, fixed seed, one BLAS/OpenMP thread) -> data/vectors/
 vectors: data
 	@mkdir -p data/vectors
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m w2vlib.fast --model cbow --epochs 10 \
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m w2vlib.speed --model cbow --epochs 10 \
 		--dim 100 --seed 0 --subsample 1e-3 --no-progress --out data/vectors/ptb_cbow.npz
 
 lint: setup

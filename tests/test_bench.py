@@ -1,4 +1,4 @@
-"""The benchmark harness (w2vlib.bench) and the book-style reference (w2vlib.book_style).
+"""The benchmark harness (w2vlib.lab.bench) and the book-style reference (w2vlib.lab.book_style).
 
 Fast tests on tiny inputs. Nothing here asserts a duration: the benchmark
 prints timings, the tests check the arithmetic, the formatting, and that the
@@ -12,9 +12,9 @@ import json
 import numpy as np
 import pytest
 
-from w2vlib import bench, book_style
+from w2vlib.lab import bench, book_style
 from w2vlib import trainer as trainer_mod
-from w2vlib.bench import (
+from w2vlib.lab.bench import (
     PartTimer,
     QualityResult,
     RungResult,

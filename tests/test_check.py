@@ -1,9 +1,10 @@
-"""w2vlib.check: passes the references, fails each classic mistake with the right hint, never raises."""
+"""w2vlib.study.check: passes the references, fails each classic mistake with the right hint, never raises."""
 
 import numpy as np
 import pytest
 
-from w2vlib import book_style, check, evaluate, layers, negative_sampling
+from w2vlib import check, evaluate, layers, negative_sampling
+from w2vlib.lab import book_style
 from w2vlib.functions import softplus
 
 # ---------------------------------------------------------------------------

@@ -4,7 +4,9 @@ right hint, and report a learner's exception instead of raising it."""
 import numpy as np
 import pytest
 
-from w2vlib import book_style, check, corpus, fast, layers
+from w2vlib import check, corpus, layers
+from w2vlib.lab import book_style
+from w2vlib.speed import word2vec as fast
 
 # ---------------------------------------------------------------------------
 # contexts_target

@@ -17,12 +17,12 @@ import numpy as np
 import pytest
 
 from w2vlib.evaluate import evaluate_analogies, most_similar
-from w2vlib.fast import AliasSampler, keep_probabilities, train_word2vec
+from w2vlib.speed import AliasSampler, keep_probabilities, train_word2vec
 
 pytest.importorskip("numba", reason="the numba backend needs the fast extra "
                     "(pip install -e '.[fast]'); `make setup` installs it")
 
-from w2vlib import compiled  # noqa: E402
+from w2vlib.speed import compiled  # noqa: E402
 
 MASK = (1 << 64) - 1
 
@@ -355,8 +355,8 @@ def run_python(code, **env):
 
 def test_the_compiled_loop_is_cached_on_disk():
     code = ("import json, numpy as np\n"
-            "from w2vlib import compiled\n"
-            "from w2vlib.fast import train_word2vec\n"
+            "from w2vlib.speed import compiled\n"
+            "from w2vlib.speed import train_word2vec\n"
             "r = train_word2vec(np.arange(50) % 7, dim=4, epochs=1, backend='numba', "
             "progress=False)\n"
             "s = compiled.run_chunks.stats\n"
@@ -371,7 +371,7 @@ def test_the_compiled_loop_is_cached_on_disk():
 def test_without_numba_the_backend_says_how_to_get_it_and_numpy_still_works():
     code = ("import sys; sys.modules['numba'] = None\n"   # import numba -> ImportError
             "import numpy as np\n"
-            "from w2vlib.fast import train_word2vec\n"
+            "from w2vlib.speed import train_word2vec\n"
             "r = train_word2vec(np.arange(50) % 7, dim=4, epochs=1, progress=False)\n"
             "print('numpy ok', r.epochs_done)\n"
             "try:\n"

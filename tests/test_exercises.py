@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from w2vlib import exercises
+from w2vlib.study import exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import w2vlib.fast as F
+from w2vlib.speed import word2vec as F
 from w2vlib.evaluate import most_similar
-from w2vlib.fast import AliasSampler, Word2VecResult, keep_probabilities, train_word2vec
+from w2vlib.speed import AliasSampler, Word2VecResult, keep_probabilities, train_word2vec
 from w2vlib.models import CBOW, SkipGram
 from w2vlib.optim import SGD
 
@@ -245,7 +245,7 @@ def twin_corpus(seed, classes=15, length=20_000):
 def _backend_ready(backend, workers):
     if backend == "numpy":
         return True
-    from w2vlib import compiled
+    from w2vlib.speed import compiled
 
     return compiled.numba_available() and workers <= compiled.max_workers()
 

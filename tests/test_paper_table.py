@@ -1,4 +1,4 @@
-"""w2vlib.paper_table: a tiny grid runs, the CSV round-trips, bad arguments fail clearly, the CLI
+"""w2vlib.lab.paper_table: a tiny grid runs, the CSV round-trips, bad arguments fail clearly, the CLI
 writes the CSV and its JSON sidecar, and the committed table is complete and sane."""
 
 import inspect
@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from w2vlib import fast
-from w2vlib import paper_table as pt
+from w2vlib.speed import word2vec as fast
+from w2vlib.lab import paper_table as pt
 from w2vlib.evaluate import evaluate_analogies
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -246,7 +246,7 @@ def test_cli_writes_csv_and_json(toy_cli, tmp_path, capsys):
     meta = json.loads(out.with_suffix(".json").read_text())
     assert meta["complete"] is True and meta["cells"] == 4
     assert meta["grid"] == {"models": ["cbow", "skipgram"], "dims": [4], "fractions": [0.5, 1.0]}
-    assert meta["command"].startswith("python -m w2vlib.paper_table --out ")
+    assert meta["command"].startswith("python -m w2vlib.lab.paper_table --out ")
     assert meta["settings"]["epochs"] == 1 and meta["settings"]["window"] == 5
     for key in ("cpu", "cores", "python", "numpy", "platform"):
         assert meta["machine"][key]

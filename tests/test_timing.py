@@ -3,7 +3,7 @@ import time
 import numpy as np
 import pytest
 
-from w2vlib.timing import best_time, format_bytes, format_seconds, peak_memory
+from w2vlib.lab.timing import best_time, format_bytes, format_seconds, peak_memory
 
 
 def test_best_time_orders_a_slow_and_a_fast_call():

@@ -1,4 +1,4 @@
-"""The explorers of w2vlib.widgets, driven headless: set a control, read the shown result.
+"""The explorers of w2vlib.study.widgets, driven headless: set a control, read the shown result.
 
 Every explorer writes its answer into ``result.value`` (HTML); these tests set
 the controls programmatically, exactly as a slider drag or a typed word would,
@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 import traitlets
 
-from w2vlib import datasets, widgets
+from w2vlib import datasets
+from w2vlib.study import widgets
 from w2vlib.evaluate import analogy, most_similar
 
 # ------------------------------------------------------------------ helpers

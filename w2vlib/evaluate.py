@@ -64,7 +64,7 @@ def normalize_rows(W: np.ndarray, eps: float = 1e-8) -> np.ndarray:
     return W / (np.linalg.norm(W, axis=1, keepdims=True) + eps)
 
 
-def _check_matrix(word_matrix: np.ndarray, word_to_id: Mapping[str, int],
+def check_word_matrix(word_matrix: np.ndarray, word_to_id: Mapping[str, int],
                   name: str = "word_matrix") -> np.ndarray:
     """``word_matrix`` as an array of shape (V, H) with a row for every word, or a ValueError."""
     word_matrix = np.asarray(word_matrix)
@@ -96,7 +96,7 @@ def most_similar(query: str, word_to_id: Mapping[str, int], id_to_word: Mapping[
     is left out.  An unknown query raises :class:`~w2vlib.corpus.UnknownWordError`
     naming it and the closest words that are known.
     """
-    word_matrix = _check_matrix(word_matrix, word_to_id)
+    word_matrix = check_word_matrix(word_matrix, word_to_id)
     qid = word_id(query, word_to_id)
     unit = normalize_rows(word_matrix)
     scores = unit @ unit[qid]
@@ -112,7 +112,7 @@ def analogy(a: str, b: str, c: str, word_to_id: Mapping[str, int], id_to_word: M
     vectors (3CosAdd); ``normalize=False`` reproduces the book's raw dot-product
     scoring.  Returns ``[(word, score), ...]`` best first.
     """
-    word_matrix = _check_matrix(word_matrix, word_to_id)
+    word_matrix = check_word_matrix(word_matrix, word_to_id)
     ids = [word_id(w, word_to_id) for w in (a, b, c)]
     if normalize:
         unit = normalize_rows(word_matrix)
@@ -233,7 +233,7 @@ def evaluate_analogies(word_vecs: np.ndarray, word_to_id: Mapping[str, int], que
     question words excluded; it counts for top-1 if it is ``d``, for top-5 if
     ``d`` is among the best five.  Vectorised over batches of questions.
     """
-    W = _check_matrix(word_vecs, word_to_id, name="word_vecs")
+    W = check_word_matrix(word_vecs, word_to_id, name="word_vecs")
     if questions is None:
         questions = load_analogy_questions()
     unit = normalize_rows(W) if normalize else W.astype(np.float32, copy=False)
@@ -432,7 +432,7 @@ def evaluate_similarity(word_vecs: np.ndarray, word_to_id: Mapping[str, int],
     Pairs with a word outside ``word_to_id`` are skipped and counted. Needs at
     least two usable pairs (else the correlation is NaN).
     """
-    W = _check_matrix(word_vecs, word_to_id)
+    W = check_word_matrix(word_vecs, word_to_id)
     unit = normalize_rows(W)
     unknown = sorted({w for a, b, _ in pairs for w in (a, b) if w not in word_to_id})
     known = [(word_to_id[a], word_to_id[b], s) for a, b, s in pairs

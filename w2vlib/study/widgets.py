@@ -47,12 +47,12 @@ from collections.abc import Mapping, Sequence
 import ipywidgets as widgets
 import numpy as np
 
-from .corpus import UnknownWordError, word_id
-from .evaluate import _check_matrix, analogy, most_similar
-from .functions import sigmoid, softplus
-from .layers import SigmoidWithLoss
-from .negative_sampling import UnigramSampler
-from .timing import best_time, format_bytes, format_seconds
+from ..corpus import UnknownWordError, word_id
+from ..evaluate import check_word_matrix, analogy, most_similar
+from ..functions import sigmoid, softplus
+from ..layers import SigmoidWithLoss
+from ..negative_sampling import UnigramSampler
+from ..lab.timing import best_time, format_bytes, format_seconds
 
 __all__ = [
     "cost_explorer",
@@ -327,7 +327,7 @@ class CostExplorer(_Explorer):
                 f"does R·V·H multiply-adds forward and as many for dW; the Embedding copies R·H "
                 f"numbers forward and adds R·H back. Times assume "
                 f"{_sci(self.macs_per_second)} operations per second (one CPU core; measure yours "
-                f"with <code>w2vlib.widgets.measure_macs_per_second()</code>) and ignore the few µs "
+                f"with <code>w2vlib.study.widgets.measure_macs_per_second()</code>) and ignore the few µs "
                 f"every NumPy call costs. Epoch = {self.corpus_words:,} target words (PTB train).")
         self._assemble("One-hot MatMul vs Embedding (임베딩 계층): what V costs", [self.vocab],
                        note, plot=True)
@@ -671,7 +671,7 @@ def sampler_explorer(corpus, id_to_word: Mapping[int, str], power: float = 0.75,
 # ---------------------------------------------------------------------------
 
 def _check_vectors(word_vecs, word_to_id: Mapping[str, int], id_to_word: Mapping[int, str]) -> np.ndarray:
-    W = _check_matrix(word_vecs, word_to_id, name="word_vecs")
+    W = check_word_matrix(word_vecs, word_to_id, name="word_vecs")
     if len(word_to_id) == 0:
         raise ValueError("the vocabulary is empty")
     return W

@@ -9,7 +9,7 @@ a random ("shrunk") window -- but a whole minibatch at a time, in NumPy, with
 no Python loop over words or rows::
 
     from w2vlib.datasets import load_ptb
-    from w2vlib.fast import train_word2vec
+    from w2vlib.speed.word2vec import train_word2vec
 
     corpus, word_to_id, id_to_word = load_ptb("train")
     res = train_word2vec(corpus, model="cbow", epochs=10, subsample=1e-3, seed=0)
@@ -87,7 +87,7 @@ a shared machine, so figures wobble by 20 % or more)
 **Scatter-add**, the hot spot: adding the update rows of a batch into
 ``W_out`` / ``W_in`` when ids repeat. Microseconds per 1,000 rows of 100
 float32 added into a (10000, 100) matrix, ids drawn like CBOW's output side
-(``python -m w2vlib.fast --scatter-table``; SciPy 1.17 installed for the run):
+(``python -m w2vlib.speed.word2vec --scatter-table``; SciPy 1.17 installed for the run):
 
 =========================================  ======  ======  =======
 exact method                                  600   6,000   24,000
@@ -126,7 +126,7 @@ commonest word is the centre of about 6 examples per batch; PTB gets 110 CBOW
 centres without subsampling and 505 with ``subsample=1e-3`` (skip-gram: 84).
 
 **Speed and memory on PTB** (10 epochs, dim 100, window 5, 5 negatives, one
-thread, ``python -m w2vlib.fast``). The machine was shared while measuring
+thread, ``python -m w2vlib.speed.word2vec``). The machine was shared while measuring
 (the process got 30-50 % of a core), so the figures are corpus words per
 second of the process's *CPU* time; wall-clock speed on an idle core is at
 least that. (words_per_sec in the result is wall-clock.)
@@ -162,7 +162,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from .layers import scatter_add as _scatter_add
+from ..layers import scatter_add as _scatter_add
 
 __all__ = ["train_word2vec", "Word2VecResult", "AliasSampler", "keep_probabilities",
            "default_batch_size", "MODELS", "BACKENDS", "DEFAULT_LR", "CBOW_UPDATES", "BATCH_REPEATS",
@@ -571,7 +571,7 @@ def _check_number(name: str, value, *, allow_none: bool = False, minimum: float 
 # --------------------------------------------------------------------------- trainer
 
 #: The training loops :func:`train_word2vec` can run: ``"numpy"`` (vectorised minibatches,
-#: this module) and ``"numba"`` (word2vec's per-word loop compiled, :mod:`w2vlib.compiled`;
+#: this module) and ``"numba"`` (word2vec's per-word loop compiled, :mod:`w2vlib.speed.compiled`;
 #: needs the ``fast`` extra).
 BACKENDS = ("numpy", "numba")
 
@@ -624,7 +624,7 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
     see :data:`CBOW_UPDATES`. A diverging run (non-finite loss) raises
     ``FloatingPointError`` naming the learning rate (and the batch size).
     backend: ``"numpy"`` (default) or ``"numba"``: word2vec's per-word loop,
-    compiled (:mod:`w2vlib.compiled`; ``pip install -e '.[fast]'``); it updates
+    compiled (:mod:`w2vlib.speed.compiled`; ``pip install -e '.[fast]'``); it updates
     after every word, so ``batch_size`` does not apply, and its compile time is
     kept out of ``seconds`` (``settings["compile_seconds"]``). workers: threads
     for ``backend="numba"`` (Hogwild!: bit-identical repeats only with 1).
@@ -803,11 +803,11 @@ def scatter_add_options(vocab_size: int = 10_000, dim: int = 100, rows=(600, 6_0
     target from ``1/rank``, five negatives from ``(1/rank)^0.75``). Returns
     ``{method: {n_rows: microseconds per 1,000 rows}}`` (best of ``repeat``);
     every method is first checked against a float64 ``np.add.at``. The SciPy
-    row is included only if SciPy is importable. ``python -m w2vlib.fast
+    row is included only if SciPy is importable. ``python -m w2vlib.speed.word2vec
     --scatter-table`` prints it.
     """
-    from .layers import scatter_add
-    from .timing import best_time
+    from ..layers import scatter_add
+    from ..lab.timing import best_time
 
     rng = np.random.default_rng(seed)
     freq = 1.0 / np.arange(1, vocab_size + 1)
@@ -884,7 +884,7 @@ def scatter_add_options(vocab_size: int = 10_000, dim: int = 100, rows=(600, 6_0
 # --------------------------------------------------------------------------- CLI
 
 def _quality(word_vecs: np.ndarray, word_to_id, id_to_word) -> dict[str, Any]:
-    from .evaluate import evaluate_analogies, most_similar
+    from ..evaluate import evaluate_analogies, most_similar
 
     out: dict[str, Any] = {"neighbours": {}}
     for q in ("you", "year", "car", "toyota"):
@@ -898,13 +898,13 @@ def _quality(word_vecs: np.ndarray, word_to_id, id_to_word) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m w2vlib.fast``: train on PTB, report quality, optionally save vectors."""
+    """``python -m w2vlib.speed.word2vec``: train on PTB, report quality, optionally save vectors."""
     import argparse
     import json
     import shlex
 
     parser = argparse.ArgumentParser(
-        prog="python -m w2vlib.fast",
+        prog="python -m w2vlib.speed.word2vec",
         description="Train word2vec (negative sampling) on the Penn Treebank with the fast "
                     "trainer, print speed and quality, and optionally save the vectors.")
     parser.add_argument("--model", default="cbow", choices=MODELS)
@@ -934,8 +934,8 @@ def main(argv: list[str] | None = None) -> int:
                                           for n in sizes))
         return 0
 
-    from .datasets import DatasetError, load_ptb
-    from .io import save_vectors
+    from ..datasets import DatasetError, load_ptb
+    from ..io import save_vectors
 
     try:
         corpus, word_to_id, id_to_word = load_ptb("train")
@@ -954,7 +954,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  analogy {kind:<9s} top-1 {100 * a['top1']:5.2f}%  top-5 {100 * a['top5']:5.2f}%"
               f"  ({a['covered']:,} questions)")
     if args.out:
-        command = "python -m w2vlib.fast " + " ".join(
+        command = "python -m w2vlib.speed.word2vec " + " ".join(
             shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
         meta = res.settings | {
             "command": command, "quality": quality, "corpus": "PTB train (load_ptb)",

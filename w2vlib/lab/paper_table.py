@@ -2,12 +2,12 @@
 
 The paper's table (Figure 4-23 of the book, from Table 2 of Pennington et al. 2014) compares word2vec
 runs on billions of words by their analogy accuracy -- semantic, syntactic and total. This module
-runs the same comparison on the Penn Treebank with the fast trainer (:func:`w2vlib.fast.train_word2vec`):
+runs the same comparison on the Penn Treebank with the fast trainer (:func:`w2vlib.speed.word2vec.train_word2vec`):
 every combination of a model, a vector size and a share of the training text, each scored on the
 Google analogy questions (:func:`w2vlib.evaluate.evaluate_analogies`)::
 
-    python -m w2vlib.paper_table                      # the default grid -> data/paper_table/ptb_grid.csv
-    python -m w2vlib.paper_table --models cbow --dims 50 --fractions 0.5 1.0 --epochs 1 --out /tmp/t.csv
+    python -m w2vlib.lab.paper_table                      # the default grid -> data/paper_table/ptb_grid.csv
+    python -m w2vlib.lab.paper_table --models cbow --dims 50 --fractions 0.5 1.0 --epochs 1 --out /tmp/t.csv
 
 writes a CSV with one row per cell (every setting is a column) and a JSON sidecar (same name,
 ``.json``) with the machine, the versions, the date, the command and the total time. Read the CSV
@@ -105,7 +105,7 @@ def validate_grid(models: Sequence[str] = DEFAULT_MODELS, dims: Sequence[int] = 
     >>> validate_grid(["CBOW", "skip-gram"], [50], [0.5, 1], 2)
     (('cbow', 'skipgram'), (50,), (0.5, 1.0), 2)
     """
-    from .fast import _check_model
+    from ..speed.word2vec import _check_model
 
     models = tuple(_check_model(m) for m in _as_tuple("models", models))
     dims = _as_tuple("dims", dims)
@@ -130,7 +130,7 @@ def validate_grid(models: Sequence[str] = DEFAULT_MODELS, dims: Sequence[int] = 
 
 
 def _trainer() -> Callable:
-    from . import fast
+    from ..speed import word2vec as fast
 
     return fast.train_word2vec
 
@@ -145,7 +145,7 @@ def _check_backend(backend: str | None) -> str | None:
     params = inspect.signature(train).parameters
     if "backend" not in params and not any(p.kind is inspect.Parameter.VAR_KEYWORD
                                            for p in params.values()):
-        raise ValueError(f"backend {backend!r}: this version of w2vlib.fast.train_word2vec has no "
+        raise ValueError(f"backend {backend!r}: this version of w2vlib.speed.word2vec.train_word2vec has no "
                          "backend argument; run without --backend (the NumPy trainer)")
     try:                                   # fail now, not after minutes of other cells
         train(np.array([0, 1, 2, 1, 0, 2, 1, 0], dtype=np.int64), 3, dim=2, epochs=1,
@@ -175,7 +175,7 @@ def run_cell(corpus, word_to_id: Mapping[str, int], questions: Mapping[str, list
     :data:`FIELDS`; accuracies are top-1/top-5 shares of the covered questions, in [0, 1].
     ``backend`` is passed to ``train_word2vec`` only when given.
     """
-    from .evaluate import evaluate_analogies
+    from ..evaluate import evaluate_analogies
 
     corpus = np.asarray(corpus)
     part = _prefix(corpus, fraction)
@@ -226,7 +226,7 @@ def run_grid(corpus, word_to_id: Mapping[str, int], questions: Mapping[str, list
     cell k of n (1-based), e.g. to print progress or save what is done. Arguments are checked
     first (``ValueError``), including that ``backend`` works, so a bad grid fails at once.
     """
-    from .evaluate import load_analogy_questions
+    from ..evaluate import load_analogy_questions
 
     models, dims, fractions, epochs = validate_grid(models, dims, fractions, epochs)
     backend = _check_backend(backend)
@@ -374,19 +374,19 @@ def select_rows(rows: Iterable[Mapping], **where) -> list[dict]:
 
 def _load_data():
     """(corpus, word_to_id, questions): PTB train and the Google analogy questions."""
-    from .datasets import load_ptb
-    from .evaluate import load_analogy_questions
+    from ..datasets import load_ptb
+    from ..evaluate import load_analogy_questions
 
     corpus, word_to_id, _ = load_ptb("train")
     return corpus, word_to_id, load_analogy_questions()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m w2vlib.paper_table``: run the grid, write the CSV and its JSON sidecar."""
+    """``python -m w2vlib.lab.paper_table``: run the grid, write the CSV and its JSON sidecar."""
     import argparse
 
     parser = argparse.ArgumentParser(
-        prog="python -m w2vlib.paper_table",
+        prog="python -m w2vlib.lab.paper_table",
         description="The paper's analogy table in small: train word2vec on PTB for every model x "
                     "dimension x corpus share with the fast trainer, score each on the Google "
                     "analogy questions, and write a CSV (one row per cell) and a JSON sidecar.")
@@ -415,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as e:
         parser.error(str(e))
 
-    from .datasets import DatasetError
+    from ..datasets import DatasetError
 
     try:
         corpus, word_to_id, questions = _load_data()
@@ -423,21 +423,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 1
 
-    command = "python -m w2vlib.paper_table " + " ".join(
+    command = "python -m w2vlib.lab.paper_table " + " ".join(
         shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
     n_cells = len(models) * len(dims) * len(fractions)
     meta = {
         "what": "word2vec analogy accuracy on PTB for every model x dim x corpus fraction "
-                "(w2vlib.paper_table)",
+                "(w2vlib.lab.paper_table)",
         "command": command,
         "date": started.isoformat(timespec="seconds"),
         "grid": {"models": list(models), "dims": list(dims), "fractions": list(fractions)},
         "cells": n_cells,
         "settings": {"epochs": epochs, **FIXED, "seed": args.seed, "backend": backend or "default",
-                     "lr": "word2vec default per model (w2vlib.fast.DEFAULT_LR)",
-                     "batch_size": "chosen from the corpus (w2vlib.fast.default_batch_size)",
+                     "lr": "word2vec default per model (w2vlib.speed.word2vec.DEFAULT_LR)",
+                     "batch_size": "chosen from the corpus (w2vlib.speed.word2vec.default_batch_size)",
                      "shrink_window": True},
         "corpus": {"name": "PTB train (w2vlib.datasets.load_ptb)", "tokens": int(len(corpus)),
                    "vocab_size": len(word_to_id),

@@ -1,7 +1,7 @@
 """Chapter 4's CBOW the way the book writes it: correct, faithful, and slow on purpose.
 
 This module is the *reference point* of the speed ladder (``python -m
-w2vlib.bench``, notebook 08). It rebuilds, in our own code, the structure of
+w2vlib.lab.bench``, notebook 08). It rebuilds, in our own code, the structure of
 the book's chapter-4 training (Saitoh, *Deep Learning from Scratch 2*, ch. 4:
 ``cbow.py``, ``negative_sampling_layer.py``, ``common/layers.py``,
 ``common/optimizer.py``, ``common/trainer.py``), keeping every design choice

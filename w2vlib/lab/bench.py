@@ -1,4 +1,4 @@
-"""The speed ladder: ``python -m w2vlib.bench`` (a benchmark, not a test).
+"""The speed ladder: ``python -m w2vlib.lab.bench`` (a benchmark, not a test).
 
 Trains CBOW (dim 100, window 5, 5 negatives) on the Penn Treebank with every
 implementation the series builds, in one run on one machine, and prints
@@ -12,16 +12,16 @@ rung                  what it is
 ``simple``            chapter 3's :class:`~w2vlib.models.SimpleCBOW`: one-hot contexts
                       times ``W_in`` (a MatMul), softmax over all 10,000 words; batch
                       100, dense Adam.
-``book``              chapter 4's CBOW as the book writes it (:mod:`w2vlib.book_style`):
+``book``              chapter 4's CBOW as the book writes it (:mod:`w2vlib.lab.book_style`):
                       per-row sampler, one layer per context word / negative, full-matrix
                       Embedding backward, duplicate-gradient summing, dense Adam; batch 100.
 ``layer``             w2vlib's :class:`~w2vlib.models.CBOW` with :class:`~w2vlib.trainer.Trainer`
                       and :class:`~w2vlib.optim.Adam`, batch 100 -- the book's settings.
 ``layer-best``        the same model and Trainer with our best settings (see ``LAYER_BEST``).
-``fast``              :func:`w2vlib.fast.train_word2vec` (vectorised SGD, sparse updates),
+``fast``              :func:`w2vlib.speed.word2vec.train_word2vec` (vectorised SGD, sparse updates),
                       ``subsample=0``; ``fast-sub``: ``subsample=1e-3``.
 ``numba``             ``train_word2vec(backend="numba")``: word2vec's per-word loop compiled
-                      (:mod:`w2vlib.compiled`), one thread, ``subsample=0``; ``numba-sub``:
+                      (:mod:`w2vlib.speed.compiled`), one thread, ``subsample=0``; ``numba-sub``:
                       ``1e-3``; ``numba-2``, ``numba-2-sub``: two Hogwild threads. Only
                       when numba is installed; compile/load time is not counted.
 ``gensim``            gensim's ``Word2Vec(sg=0, workers=1, sample=0)`` (compiled C loops);
@@ -39,7 +39,7 @@ and their vectors are scored at equal settings: analogy accuracy (Google set,
 3CosAdd with unit vectors, top-1 and top-5) and the Spearman correlation with
 WordSim353 (when a copy is found, see :func:`w2vlib.evaluate.find_similarity_file`).
 
-Run as ``python -m w2vlib.bench``, the process sets ``OPENBLAS_NUM_THREADS``,
+Run as ``python -m w2vlib.lab.bench``, the process sets ``OPENBLAS_NUM_THREADS``,
 ``OMP_NUM_THREADS`` and ``MKL_NUM_THREADS`` to 1 *before* NumPy is imported,
 so every rung (and gensim's subprocess, ``workers=1``) uses one core.
 Words per second count corpus words passed (targets for the layer rungs), the
@@ -86,7 +86,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 from . import book_style  # noqa: E402
-from .corpus import convert_one_hot, create_contexts_target  # noqa: E402
+from ..corpus import convert_one_hot, create_contexts_target  # noqa: E402
 from .timing import format_seconds  # noqa: E402
 
 __all__ = ["RUNGS", "PAIRS", "RungResult", "QualityResult", "PartTimer", "OneHotInput",
@@ -492,8 +492,8 @@ class OneHotInput:
 
 def _build(key: str, corpus: np.ndarray, vocab_size: int, seed: int):
     """(model, optimizer, batch_size, trainer kind) for a slow rung."""
-    from .models import CBOW, SimpleCBOW
-    from .optim import Adam
+    from ..models import CBOW, SimpleCBOW
+    from ..optim import Adam
 
     if key == "simple":
         return OneHotInput(SimpleCBOW(vocab_size, DIM, seed=seed), vocab_size), \
@@ -524,7 +524,7 @@ def _run_steps(kind: str, model, optimizer, x, t, batch_size: int, seed: int,
         r = book_style.fit(model, optimizer, x, t, max_epoch=1 if max_steps else 10**6,
                            batch_size=batch_size, seed=seed, time_limit=seconds)
         return r["steps"], r["seconds"]
-    from .trainer import Trainer
+    from ..trainer import Trainer
 
     trainer = Trainer(model, optimizer)
     if max_steps is not None:
@@ -573,7 +573,7 @@ def profile_rung(key: str, corpus: np.ndarray, vocab_size: int, *, steps: int = 
     model, optimizer, batch, kind = _build(key, corpus, vocab_size, seed)
     _run_steps(kind, model, optimizer, x, t, batch, seed, max_steps=1)       # warm-up
     timer = PartTimer()
-    from . import trainer as trainer_mod
+    from .. import trainer as trainer_mod
 
     try:
         timer.wrap(model, "forward", "forward")
@@ -612,7 +612,7 @@ def profile_rung(key: str, corpus: np.ndarray, vocab_size: int, *, steps: int = 
 
 
 def _profile_fast(key: str, corpus: np.ndarray, vocab_size: int, steps: int, seed: int) -> dict:
-    from . import fast
+    from ..speed import word2vec as fast
 
     sub = 1e-3 if key == "fast-sub" else 0.0
     batch = None
@@ -647,7 +647,7 @@ def _profile_fast(key: str, corpus: np.ndarray, vocab_size: int, steps: int, see
 def evaluate_quality(key: str, word_vecs: np.ndarray, word_to_id: dict, epochs: float,
                      similarity_pairs=None) -> QualityResult:
     """Analogy accuracy (3CosAdd, unit vectors) and WordSim353 Spearman of ``word_vecs``."""
-    from .evaluate import evaluate_analogies, evaluate_similarity
+    from ..evaluate import evaluate_analogies, evaluate_similarity
 
     s = evaluate_analogies(word_vecs, word_to_id).summary()["total"]
     q = QualityResult(key, RUNGS.get(key, key), epochs, s["top1"], s["top5"], s["covered"])
@@ -661,13 +661,13 @@ def run_fast(key: str, corpus: np.ndarray, vocab_size: int, epochs: int, seed: i
     """Train the fast trainer (``fast*`` keys: NumPy backend; ``numba*``: the compiled
     loop, compiled or loaded from cache *before* the clock starts) for all ``epochs``;
     returns (RungResult, word_vecs)."""
-    from .fast import train_word2vec
+    from ..speed.word2vec import train_word2vec
 
     sub, workers = _rung_settings(key)
     backend = "numba" if key.startswith("numba") else "numpy"
     compile_seconds = 0.0
     if backend == "numba":
-        from .compiled import prepare
+        from ..speed.compiled import prepare
 
         compile_seconds = prepare("cbow", workers)     # compile/load now: the clocks skip it
     cpu0 = time.process_time()
@@ -720,7 +720,7 @@ print(json.dumps({"vocab_seconds": t1 - t0, "train_seconds": t2 - t1, "train_cpu
 
 def _numba_unready(key: str) -> str:
     """Why this machine cannot run the compiled rung ``key`` ("" when it can)."""
-    from .compiled import INSTALL_HINT, max_workers, numba_available
+    from ..speed.compiled import INSTALL_HINT, max_workers, numba_available
 
     if not numba_available():
         return f"numba not installed ({INSTALL_HINT})"
@@ -742,7 +742,7 @@ def run_gensim(key: str, corpus_len: int, epochs: int, seed: int = 0, timeout: f
 
     Returns (RungResult, word_vecs in PTB id order).
     """
-    from .io import load_vectors
+    from ..io import load_vectors
 
     sample, workers = _rung_settings(key)
     env = dict(os.environ, PYTHONHASHSEED="0", **{v: "1" for v in THREAD_VARS})
@@ -775,10 +775,10 @@ def run(rungs=tuple(RUNGS), *, epochs: int = 10, seconds: float = 20.0, quality:
 
     ``corpus``/``word_to_id`` default to PTB train. ``log`` receives progress lines.
     """
-    from .evaluate import find_similarity_file, load_word_pairs
+    from ..evaluate import find_similarity_file, load_word_pairs
 
     if corpus is None:
-        from .datasets import load_ptb
+        from ..datasets import load_ptb
 
         corpus, word_to_id, _ = load_ptb("train")
     vocab_size = len(word_to_id)
@@ -881,8 +881,8 @@ def to_json(out: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m w2vlib.bench``; returns the exit code."""
-    parser = argparse.ArgumentParser(prog="python -m w2vlib.bench",
+    """``python -m w2vlib.lab.bench``; returns the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m w2vlib.lab.bench",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="a couple of minutes: 4 s per slow rung, 2 epochs for the full rungs")
@@ -918,7 +918,7 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as e:   # a data problem (no PTB, no network): one line, no traceback
-        from .datasets import DatasetError
+        from ..datasets import DatasetError
 
         if isinstance(e, DatasetError):
             print(f"error: {e}", file=sys.stderr)

@@ -43,9 +43,9 @@ from itertools import pairwise
 
 import numpy as np
 
-from .functions import softplus
-from .gradcheck import numerical_gradient, relative_error
-from .layers import SigmoidWithLoss
+from ..functions import softplus
+from ..gradcheck import numerical_gradient, relative_error
+from ..layers import SigmoidWithLoss
 
 __all__ = [
     "CheckResult",
@@ -1012,7 +1012,7 @@ def embedding_forward(cls, verbose: bool = True) -> CheckResult:
     with tracemalloc; a one-hot batch is over a megabyte); ids outside [0, V) rejected (NumPy
     would wrap -1 around to the last row).
     """
-    from .timing import format_bytes, peak_memory
+    from ..lab.timing import format_bytes, peak_memory
 
     result = CheckResult("embedding_forward")
     rng = np.random.default_rng(6)
@@ -1306,11 +1306,11 @@ def keep_probability(fn, verbose: bool = True) -> CheckResult:
     With ``f = count / total`` a word's share of the corpus and ``t = subsample``, word2vec's
     C code keeps a word with probability ``min(1, sqrt(t / f) + t / f)`` -- not the paper's
     ``sqrt(t / f)`` (its discard probability ``1 - sqrt(t / f)``); ``subsample = 0`` keeps
-    everything. Reference: :func:`w2vlib.fast.keep_probabilities`. Cases: one probability per
+    everything. Reference: :func:`w2vlib.speed.word2vec.keep_probabilities`. Cases: one probability per
     word; frequent words (hints for the paper's formula, a discard probability, counts used
     instead of shares); rare words kept always (clipped at 1); subsample 0.
     """
-    from .fast import keep_probabilities
+    from ..speed.word2vec import keep_probabilities
 
     result = CheckResult("keep_probability")
     counts = np.array([5000, 1200, 300, 60, 10, 1])
@@ -1439,7 +1439,7 @@ def analogy(fn, verbose: bool = True) -> CheckResult:
     in-place ``W /= ...``); an unknown word gives a KeyError naming it (w2vlib's
     ``UnknownWordError``), or a printed message naming it and no answer (the book's way).
     """
-    from .evaluate import analogy as reference_analogy
+    from ..evaluate import analogy as reference_analogy
 
     result = CheckResult("analogy")
     words = list(_ANALOGY_WORDS)

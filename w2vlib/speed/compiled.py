@@ -1,7 +1,7 @@
 """word2vec's own loop, one word at a time, compiled with numba (the ``backend="numba"`` of
-:func:`w2vlib.fast.train_word2vec`).
+:func:`w2vlib.speed.word2vec.train_word2vec`).
 
-The NumPy trainer (:mod:`w2vlib.fast`) is fast because it never loops over words in
+The NumPy trainer (:mod:`w2vlib.speed.word2vec`) is fast because it never loops over words in
 Python: a whole minibatch is gathered, multiplied and scattered back at once. It pays
 for that with memory traffic: every batch copies its rows out of ``W_in`` and
 ``W_out`` into temporaries and adds the updates back in with a scatter. word2vec's C
@@ -27,7 +27,7 @@ vector, ``w_0`` the target's output row and ``w_1..w_k`` the negatives'::
 after every batch.
 
 Same as the NumPy trainer: initial weights (the same ``W_in`` for the same seed),
-the alias-method sampler tables (:class:`~w2vlib.fast.AliasSampler`), the linear
+the alias-method sampler tables (:class:`~w2vlib.speed.word2vec.AliasSampler`), the linear
 learning-rate decay (per centre word here), subsampling (the same rule, drawn per
 epoch from the NumPy generator -- not the same draws as the NumPy backend's, which
 uses that generator for other things in between), shrunk windows, the exact sigmoid
@@ -409,7 +409,7 @@ def settings(compile_seconds: float) -> dict:
 
 def epoch_steps(W_in, W_out, *, model, window, negative, sampler, shrink_window, lr0, min_lr,
                 mean_grad, workers, epochs, rng, block):
-    """The compiled backend for :func:`w2vlib.fast.train_word2vec`.
+    """The compiled backend for :func:`w2vlib.speed.word2vec.train_word2vec`.
 
     Returns ``steps(epoch, stream, kept_pos, T)``, which trains one epoch in blocks of
     ``block`` centre words and yields after each block ``(raw words passed in the epoch, loss sum,

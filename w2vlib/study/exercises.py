@@ -1,6 +1,6 @@
 """Learner copies of the notebooks: outputs cleared, worked solutions replaced by stubs.
 
-``make exercises`` (``python -m w2vlib.exercises``) writes ``exercises/NN_x.ipynb`` for every
+``make exercises`` (``python -m w2vlib.study.exercises``) writes ``exercises/NN_x.ipynb`` for every
 ``notebooks/NN_x.ipynb``. A copy is the same notebook with
 
 * every output, execution count and execution timestamp removed (and the notebook-level widget
@@ -138,7 +138,7 @@ _CHECK_LINE = re.compile(r"^(from w2vlib import check\b.*|import w2vlib\.check\b
 
 
 def _check_lines(source: str) -> list[str]:
-    """The top-level ``w2vlib.check`` import and calls of a solution cell.
+    """The top-level ``w2vlib.study.check`` import and calls of a solution cell.
 
     They are kept in the stub so that a learner's copy already calls the
     auto-check on the learner's own class or function.
@@ -277,7 +277,7 @@ def strip_run_metadata(paths) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m w2vlib.exercises", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m w2vlib.study.exercises", description=__doc__.split("\n")[0])
     parser.add_argument("--src", type=Path, default=Path("notebooks"), help="full notebooks (notebooks)")
     parser.add_argument("--dest", type=Path, default=Path("exercises"), help="output folder (exercises)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing")
