@@ -28,7 +28,7 @@ help:
 	@echo "make exercises       regenerate exercises/ (learner copies: no outputs, solutions stubbed)"
 	@echo "make execute         rerun the notebooks in place (NB=path for one), then make exercises"
 	@echo "make bench           install gensim and numba, run the speed ladder against gensim (minutes)"
-	@echo "make paper-table     the paper's analogy table in small on PTB -> data/paper_table/ (~15 min)"
+	@echo "make paper-table     the paper's analogy table in small on PTB -> w2vlib/data/paper_table/ (~15 min)"
 	@echo "make clean           remove .venv and caches (keeps downloaded data)"
 
 $(STAMP): pyproject.toml
@@ -89,19 +89,19 @@ exercises: setup
 	$(PY) -m w2vlib.study.exercises --src notebooks --dest exercises
 
 # The paper's analogy table in small (python -m w2vlib.lab.paper_table): CBOW / skip-gram x dims
-# 50 100 200 x 25/50/100% of PTB, 5 epochs each, one thread -> data/paper_table/ptb_grid.csv and
+# 50 100 200 x 25/50/100% of PTB, 5 epochs each, one thread -> w2vlib/data/paper_table/ptb_grid.csv and
 # ptb_grid.json (settings, machine, total time). About 12-15 minutes on 2 cores.
 # PAPER_TABLE_ARGS="--models cbow --dims 50 --epochs 1" for a quick try.
 PAPER_TABLE_ARGS ?=
 paper-table: data
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m w2vlib.lab.paper_table \
-		--out data/paper_table/ptb_grid.csv $(PAPER_TABLE_ARGS)
+		--out w2vlib/data/paper_table/ptb_grid.csv $(PAPER_TABLE_ARGS)
 
-# Pretrained PTB vectors (fast CBOW, fixed seed, one BLAS/OpenMP thread) -> data/vectors/
+# Pretrained PTB vectors (fast CBOW, fixed seed, one BLAS/OpenMP thread) -> w2vlib/data/vectors/
+# (package data: shipped in the wheel, found with w2vlib.datasets.shipped_file)
 vectors: data
-	@mkdir -p data/vectors
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m w2vlib.speed --model cbow --epochs 10 \
-		--dim 100 --seed 0 --subsample 1e-3 --no-progress --out data/vectors/ptb_cbow.npz
+		--dim 100 --seed 0 --subsample 1e-3 --no-progress --out w2vlib/data/vectors/ptb_cbow.npz
 
 lint: setup
 	$(VENV)/bin/ruff check w2vlib tests

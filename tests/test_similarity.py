@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 import w2vlib.evaluate as ev
-from w2vlib.evaluate import evaluate_similarity, find_similarity_file, load_word_pairs, rankdata, spearman
+import w2vlib.similarity as sim
 from w2vlib.io import save_vectors
+from w2vlib.similarity import evaluate_similarity, find_similarity_file, load_word_pairs, rankdata, spearman
 
 # --- ranks and Spearman ------------------------------------------------------
 
@@ -96,7 +97,7 @@ def test_evaluate_similarity_counts_skipped_pairs():
 
 def test_find_similarity_file_prefers_the_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("W2VLIB_DATA", str(tmp_path))
-    monkeypatch.setattr(ev, "_gensim_test_data", lambda: None)
+    monkeypatch.setattr(sim, "_gensim_test_data", lambda: None)
     assert find_similarity_file("wordsim353") is None
     (tmp_path / "similarity").mkdir()
     (tmp_path / "similarity" / "wordsim353.tsv").write_text("cat\tdog\t9\n")
@@ -128,7 +129,7 @@ def test_cli_prints_analogies_neighbours_and_similarity(vec_file, tmp_path, caps
 
 def test_cli_reports_a_missing_similarity_set_as_skipped(vec_file, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("W2VLIB_DATA", str(tmp_path))
-    monkeypatch.setattr(ev, "_gensim_test_data", lambda: None)
+    monkeypatch.setattr(sim, "_gensim_test_data", lambda: None)
     assert ev.main([str(vec_file), "--words", "cat"]) == 0
     out = capsys.readouterr().out
     assert "similarity: skipped (no wordsim353.tsv found" in out and "pip install gensim" in out

@@ -14,30 +14,18 @@ the three files from::
 
 and so does this module (see :data:`PTB_BASE_URL`).
 
-Licence status, honestly: the text is derived from the Wall Street Journal
-part of the Penn Treebank (LDC's Treebank-3), which the Linguistic Data
-Consortium distributes under its own licence.  Mikolov's preprocessed files
-have been redistributed freely for research and teaching for many years, but
-nobody has granted an explicit licence for them.  w2vlib therefore does not
-ship them: it downloads them on first use into a local cache and checks every
-file against a SHA-256 checksum (:data:`PTB_FILES`) before using it.
+Licence: the text derives from LDC's Treebank-3 and has long been passed round
+for research without an explicit licence grant, so w2vlib does not ship it. It
+downloads the files on first use into a cache and checks each against its
+SHA-256 (:data:`PTB_FILES`) before use; ``data/README.md`` has the details.
 
-Where the files live
---------------------
-``<data dir>/ptb/ptb.<split>.txt``, where the data directory is (first match):
-
-1. the environment variable ``W2VLIB_DATA``, if set;
-2. the ``data/`` directory of the source checkout, when w2vlib is used from
-   one (``data/ptb/`` is git-ignored);
-3. ``~/.cache/w2vlib``.
-
-:func:`data_dir` tells which one is in use.  The environment variable
-``W2VLIB_PTB_URL`` replaces the download *directory* URL (the part before
-``ptb.train.txt``), e.g. to use a mirror or a ``file://`` directory.
-
-Without internet access, download the three files elsewhere and copy them to
-the paths that ``python -m w2vlib.datasets path`` prints; they are verified
-all the same.
+The cache is ``<data dir>/ptb/``: ``$W2VLIB_DATA`` if set, else the checkout's
+``data/``, else the per-user cache directory (:func:`data_dir`). Offline, copy
+the three files to the paths ``python -m w2vlib.datasets path`` shows; they are
+verified all the same. ``$W2VLIB_PTB_URL`` replaces the download directory URL
+(a mirror, or a ``file://`` directory). The files w2vlib itself ships (analogy
+questions, pretrained vectors, the paper table) are package data:
+:func:`shipped_file`.
 
 Command line::
 
@@ -49,22 +37,34 @@ from __future__ import annotations
 
 import argparse
 import functools
-import hashlib
-import http.client
+import importlib.resources
 import logging
 import os
-import secrets
 import sys
-import urllib.error
-import urllib.request
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+import platformdirs
 
-from w2vlib.corpus import build_vocab
+from .corpus import build_vocab
+from .download import (
+    ENV_DATA,
+    ChecksumError,
+    DatasetError,
+    DatasetUnavailableError,
+    by_hand,
+    describe,
+    download,
+    mismatch,
+    stamp,
+    verified,
+)
+
+# tests and callers clear the hash cache as datasets._verified
+_verified = verified
 
 __all__ = [
     "DatasetError",
@@ -83,7 +83,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-ENV_DATA = "W2VLIB_DATA"
 ENV_PTB_URL = "W2VLIB_PTB_URL"
 
 #: Directory URL the book downloads PTB from; ``W2VLIB_PTB_URL`` overrides it.
@@ -91,7 +90,6 @@ PTB_BASE_URL = "https://raw.githubusercontent.com/tomsercu/lstm/master/data/"
 
 PTB_SPLITS = ("train", "valid", "test")
 
-_CHUNK = 1 << 20  # bytes read from the network / disk at a time
 
 
 class RemoteFile(NamedTuple):
@@ -116,32 +114,17 @@ PTB_FILES: dict[str, RemoteFile] = {
 }
 
 
-# --------------------------------------------------------------------------- errors
-
-class DatasetError(Exception):
-    """Base class of every error this module raises about data files."""
-
-
-class DatasetUnavailableError(DatasetError):
-    """A file is missing and could not be downloaded.
-
-    The message says which URL to fetch by hand and the absolute path to save
-    it as.  The network error, if any, is chained as ``__cause__``.
-    """
-
-
-class ChecksumError(DatasetError):
-    """A downloaded or cached file is not the expected one (size or SHA-256)."""
-
-
 # --------------------------------------------------------------------------- paths
 
 def data_dir() -> Path:
-    """The data directory in use, as an absolute path (it need not exist yet).
+    """The data cache in use, as an absolute path (it need not exist yet).
 
     ``$W2VLIB_DATA`` if set; else the ``data/`` directory of the source
     checkout w2vlib is imported from (a ``data/`` next to ``pyproject.toml``);
-    else ``~/.cache/w2vlib``.
+    else the per-user cache directory (``platformdirs.user_cache_dir``:
+    ``~/.cache/w2vlib`` on Linux, ``~/Library/Caches/w2vlib`` on macOS,
+    ``%LOCALAPPDATA%\\w2vlib\\Cache`` on Windows). Only downloads live here; the
+    files w2vlib ships are found with :func:`shipped_file`.
     """
     env = os.environ.get(ENV_DATA, "").strip()
     if env:
@@ -149,7 +132,37 @@ def data_dir() -> Path:
     checkout = Path(__file__).resolve().parents[1]
     if (checkout / "data").is_dir() and (checkout / "pyproject.toml").is_file():
         return checkout / "data"
-    return (Path.home() / ".cache" / "w2vlib").resolve()
+    return Path(platformdirs.user_cache_dir("w2vlib", appauthor=False)).resolve()
+
+
+#: What the package ships (``w2vlib/data/``; package data in the wheel).
+SHIPPED = {
+    ("analogy", "questions-words.txt"): "the Google analogy questions (Mikolov et al. 2013)",
+    ("vectors", "ptb_cbow.npz"): "pretrained CBOW vectors for PTB (make vectors)",
+    ("paper_table", "ptb_grid.csv"): "the paper's table in small (make paper-table)",
+    ("paper_table", "ptb_grid.json"): "its settings, command and machine",
+}
+
+
+def shipped_file(*parts: str) -> Path:
+    """The path of a file w2vlib ships, wherever the package is installed.
+
+    ``shipped_file("vectors", "ptb_cbow.npz")`` -> ``.../w2vlib/data/vectors/ptb_cbow.npz``,
+    in a source checkout and in an installed wheel alike (found with
+    :mod:`importlib.resources`, never relative to the working directory).
+
+    >>> shipped_file("analogy", "questions-words.txt").is_file()
+    True
+    """
+    if tuple(parts) not in SHIPPED:
+        known = ", ".join("/".join(k) for k in SHIPPED)
+        raise KeyError(f"w2vlib ships no file {'/'.join(parts)!r}; it ships {known}")
+    resource = importlib.resources.files("w2vlib").joinpath("data", *parts)
+    path = Path(str(resource))
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing from this installation of w2vlib "
+                                "(reinstall it, or run make vectors / make paper-table in a checkout)")
+    return path
 
 
 def _root(directory: str | os.PathLike | None) -> Path:
@@ -173,147 +186,6 @@ def _ptb_base_url(base_url: str | None) -> str:
     return base.rstrip("/") + "/"
 
 
-# --------------------------------------------------------------------------- checks
-
-def _sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-# path -> (size, mtime_ns, sha256) of files already hashed in this process
-_verified: dict[str, tuple[int, int, str]] = {}
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    st = path.stat()
-    return st.st_size, st.st_mtime_ns
-
-
-def _mismatch(path: Path, size: int | None, sha256: str) -> tuple[int, str] | None:
-    """None if ``path`` has the expected size and hash, else its (size, sha256)."""
-    actual_size, mtime = _stamp(path)
-    key = str(path)
-    if _verified.get(key) == (actual_size, mtime, sha256):
-        return None
-    actual_sha = _sha256_of(path)
-    if (size is None or actual_size == size) and actual_sha == sha256:
-        _verified[key] = (actual_size, mtime, sha256)
-        return None
-    _verified.pop(key, None)
-    return actual_size, actual_sha
-
-
-def _describe(size: int | None, sha256: str) -> str:
-    return (f"{size:,} bytes, " if size is not None else "") + f"sha256 {sha256}"
-
-
-def _by_hand(url: str, dest: Path, size: int | None, sha256: str) -> str:
-    """How to put a file in place without this module's help."""
-    layout = Path(dest.parent.name) / dest.name
-    return (f"To install it by hand, download\n    {url}\n"
-            f"on a machine with internet access and save it as\n    {dest}\n"
-            f"(expected: {_describe(size, sha256)}).\n"
-            f"Alternatively, set the environment variable {ENV_DATA} to a directory "
-            f"that already holds {layout.as_posix()}.")
-
-
-# --------------------------------------------------------------------------- download
-
-def download(url: str, dest: str | os.PathLike, sha256: str, size: int | None = None,
-             timeout: float = 30.0) -> Path:
-    """Download ``url`` to ``dest``, verifying its size and SHA-256; return ``dest``.
-
-    The data is streamed into a temporary ``.part`` file beside ``dest`` and
-    hashed on the way; only a complete, verified file is moved into place (an
-    atomic ``os.replace``).  On any failure the temporary file is deleted, so a
-    partial or corrupt download is never left behind.  TLS certificates are
-    verified with Python's default SSL context.
-
-    Raises :class:`DatasetUnavailableError` when the file cannot be fetched
-    (no network, refused connection, timeout, HTTP error, truncated transfer)
-    and :class:`ChecksumError` when the data is not the expected file.
-    ``timeout`` (seconds) applies to each network operation.
-    """
-    dest = Path(dest).expanduser().resolve()
-    sha256 = sha256.lower()
-
-    def unavailable(reason: object) -> DatasetUnavailableError:
-        return DatasetUnavailableError(f"Could not download {url}: {reason}\n"
-                                       + _by_hand(url, dest, size, sha256))
-
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise DatasetError(f"cannot create the data directory {dest.parent}: {e}; "
-                           f"set {ENV_DATA} to a writable directory") from e
-
-    try:
-        response = urllib.request.urlopen(url, timeout=timeout)
-    except urllib.error.HTTPError as e:
-        e.close()
-        raise unavailable(f"HTTP error {e.code} {e.reason}") from e
-    except urllib.error.URLError as e:
-        raise unavailable(e.reason) from e
-    except (OSError, http.client.HTTPException, ValueError) as e:
-        raise unavailable(e) from e
-
-    part = dest.with_name(f"{dest.name}.{secrets.token_hex(4)}.part")
-    try:
-        with response:
-            announced = response.headers.get("Content-Length")
-            announced = int(announced) if announced and announced.isdigit() else None
-            if size is not None and announced is not None and announced != size:
-                raise ChecksumError(
-                    f"{url} is not the expected file: the server announces "
-                    f"{announced:,} bytes, expected {_describe(size, sha256)}.\n"
-                    + _by_hand(url, dest, size, sha256))
-            h = hashlib.sha256()
-            received = 0
-            try:
-                fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            except OSError as e:
-                raise DatasetError(f"cannot write to {dest.parent}: {e}; "
-                                   f"set {ENV_DATA} to a writable directory") from e
-            with open(fd, "wb") as out:
-                while True:
-                    try:
-                        chunk = response.read(_CHUNK)
-                    except (OSError, http.client.HTTPException) as e:
-                        raise unavailable(f"transfer failed after {received:,} bytes "
-                                          f"({e!r})") from e
-                    if not chunk:
-                        break
-                    received += len(chunk)
-                    if size is not None and received > size:
-                        raise ChecksumError(
-                            f"{url} is not the expected file: it is longer than "
-                            f"the expected {_describe(size, sha256)}. Nothing was "
-                            f"saved to {dest}.\n" + _by_hand(url, dest, size, sha256))
-                    h.update(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            if announced is not None and received < announced:
-                raise unavailable(f"incomplete transfer: the connection closed after "
-                                  f"{received:,} of {announced:,} bytes")
-            found = h.hexdigest()
-            if (size is not None and received != size) or found != sha256:
-                raise ChecksumError(
-                    f"{url} is not the expected file: expected "
-                    f"{_describe(size, sha256)}, got {received:,} bytes with sha256 "
-                    f"{found}. Nothing was saved to {dest}.\n"
-                    + _by_hand(url, dest, size, sha256))
-        os.replace(part, dest)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    _verified[str(dest)] = (*_stamp(dest), sha256)
-    return dest
-
-
 # --------------------------------------------------------------------------- PTB files
 
 def _ensure_ptb_file(split: str, root: Path, download_ok: bool,
@@ -327,16 +199,16 @@ def _ensure_ptb_file(split: str, root: Path, download_ok: bool,
     url = _ptb_base_url(base_url) + info.name
     notice = ""
     if dest.is_file():
-        bad = _mismatch(dest, info.size, info.sha256)
+        bad = mismatch(dest, info.size, info.sha256)
         if bad is None:
             return dest, "cached"
         notice = (f"The cached file {dest} was corrupt (found {bad[0]:,} bytes, "
-                  f"sha256 {bad[1]}; expected {_describe(info.size, info.sha256)})")
+                  f"sha256 {bad[1]}; expected {describe(info.size, info.sha256)})")
         try:
             dest.unlink()
         except OSError as e:
             raise ChecksumError(f"{notice} and could not be removed ({e}). Delete or "
-                                f"replace it.\n" + _by_hand(url, dest, info.size,
+                                f"replace it.\n" + by_hand(url, dest, info.size,
                                                              info.sha256)) from e
         notice += " and has been removed."
         if download_ok:
@@ -344,11 +216,11 @@ def _ensure_ptb_file(split: str, root: Path, download_ok: bool,
         else:
             raise ChecksumError(f"{notice} To restore it, run `python -m w2vlib.datasets "
                                 f"fetch ptb`, or:\n"
-                                + _by_hand(url, dest, info.size, info.sha256))
+                                + by_hand(url, dest, info.size, info.sha256))
     elif not download_ok:
         raise DatasetUnavailableError(
             f"{dest} is missing and download=False. Run `python -m w2vlib.datasets fetch "
-            f"ptb`, or:\n" + _by_hand(url, dest, info.size, info.sha256))
+            f"ptb`, or:\n" + by_hand(url, dest, info.size, info.sha256))
     log.info("downloading %s to %s", url, dest)
     try:
         download(url, dest, info.sha256, info.size)
@@ -386,7 +258,7 @@ _Key = tuple[str, int, int]  # (path, size, mtime_ns): a changed file gets a new
 
 
 def _key(path: Path) -> _Key:
-    return (str(path), *_stamp(path))
+    return (str(path), *stamp(path))
 
 
 def _words(path: str) -> list[str]:

@@ -14,10 +14,8 @@ Two scorings of an analogy are offered, because they give different answers:
   raw vectors and compared by a dot product with the raw word vectors, which
   favours words with long vectors.
 
-A third judge is word similarity: the Spearman rank correlation (computed here,
-no SciPy) between cosine similarities and human ratings of word pairs such as
-WordSim353 (:func:`evaluate_similarity`; the rating files are not shipped, see
-:func:`find_similarity_file`).
+A third judge is word similarity, the Spearman correlation with human ratings
+of word pairs such as WordSim353: :mod:`w2vlib.similarity`.
 
 Command line, for vectors saved with :func:`w2vlib.io.save_vectors` or any
 word2vec text file::
@@ -34,10 +32,8 @@ import numpy as np
 
 from .corpus import word_id
 
-__all__ = ["cos_similarity", "normalize_rows", "most_similar", "analogy", "SEMANTIC_SECTIONS",
-           "load_analogy_questions", "evaluate_analogies", "AnalogyReport", "rankdata", "spearman",
-           "load_word_pairs", "find_similarity_file", "evaluate_similarity", "SimilarityReport",
-           "SIMILARITY_FILES", "main"]
+__all__ = ["cos_similarity", "normalize_rows", "check_word_matrix", "most_similar", "analogy",
+           "SEMANTIC_SECTIONS", "load_analogy_questions", "evaluate_analogies", "AnalogyReport", "main"]
 
 
 def cos_similarity(x: np.ndarray, y: np.ndarray, eps: float = 1e-8) -> float:
@@ -137,10 +133,10 @@ SEMANTIC_SECTIONS = ("capital-common-countries", "capital-world", "currency", "c
 
 
 def default_questions_path():
-    """``data/analogy/questions-words.txt`` shipped with this repository."""
-    from pathlib import Path
+    """The Google analogy questions w2vlib ships (``w2vlib/data/analogy/questions-words.txt``)."""
+    from .datasets import shipped_file
 
-    return Path(__file__).resolve().parents[1] / "data" / "analogy" / "questions-words.txt"
+    return shipped_file("analogy", "questions-words.txt")
 
 
 def load_analogy_questions(path=None, lowercase: bool = True) -> dict[str, list[tuple[str, str, str, str]]]:
@@ -263,203 +259,11 @@ def evaluate_analogies(word_vecs: np.ndarray, word_to_id: Mapping[str, int], que
 
 
 # ---------------------------------------------------------------------------
-# Word similarity: do the vectors rank word pairs the way people do?
-# ---------------------------------------------------------------------------
-
-#: File names of the human-rated word-pair sets this module knows by name.
-#: None is shipped with w2vlib (their licences do not clearly allow it); they
-#: are looked for in ``<data dir>/similarity/`` and in the copy that gensim
-#: (``pip install gensim``, or ``make bench``) carries in ``gensim/test/test_data/``.
-SIMILARITY_FILES = {"wordsim353": "wordsim353.tsv", "simlex999": "simlex999.txt"}
-
-
-def rankdata(a) -> np.ndarray:
-    """Ranks 1..n of the values in ``a: (n,)``; tied values share the average of their ranks.
-
-    >>> rankdata([10, 20, 20, 5]).tolist()
-    [2.0, 3.5, 3.5, 1.0]
-    """
-    a = np.asarray(a, dtype=np.float64)
-    if a.ndim != 1:
-        raise ValueError(f"rankdata needs a 1-D array, got shape {a.shape}")
-    order = np.argsort(a, kind="stable")
-    sorted_a = a[order]
-    # Start of each run of equal values in the sorted array.
-    starts = np.flatnonzero(np.r_[True, sorted_a[1:] != sorted_a[:-1]])
-    ends = np.r_[starts[1:], len(a)]                     # one past the end of each run
-    average = (starts + 1 + ends) / 2.0                  # mean of ranks starts+1 .. ends
-    ranks = np.empty(len(a), dtype=np.float64)
-    ranks[order] = np.repeat(average, ends - starts)
-    return ranks
-
-
-def spearman(x, y) -> float:
-    """Spearman's rank correlation of two equally long sequences (ties get average ranks).
-
-    It is the Pearson correlation of the ranks: 1 when y grows whenever x does,
-    -1 when it always falls, near 0 when the orders are unrelated. NaN when
-    either sequence is constant (no order to compare).
-
-    >>> spearman([1, 2, 3, 4], [10, 20, 30, 40])
-    1.0
-    >>> spearman([1, 2, 3], [3, 2, 1])
-    -1.0
-    """
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    if x.ndim != 1 or x.shape != y.shape:
-        raise ValueError(f"spearman needs two 1-D sequences of one length, got shapes "
-                         f"{x.shape} and {y.shape}")
-    if len(x) < 2:
-        raise ValueError(f"spearman needs at least 2 pairs, got {len(x)}")
-    rx = rankdata(x) - (len(x) + 1) / 2
-    ry = rankdata(y) - (len(y) + 1) / 2
-    denom = np.sqrt((rx @ rx) * (ry @ ry))
-    return float(rx @ ry / denom) if denom > 0 else float("nan")
-
-
-def load_word_pairs(path, lowercase: bool = True) -> list[tuple[str, str, float]]:
-    """Read a word-pair similarity file into ``[(word1, word2, human_score), ...]``.
-
-    One pair per line, fields separated by tabs, commas or spaces: two words,
-    then the score (further columns are ignored). Lines starting with ``#`` and
-    blank lines are skipped, and so is a header line (one whose score is not a
-    number) before the first pair. This reads WordSim353 and SimLex-999 in
-    the form gensim ships them, and the original ``combined.csv``/``.tab``.
-    """
-    from pathlib import Path
-
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no word-pair file at {str(path)!r}")
-    pairs: list[tuple[str, str, float]] = []
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, start=1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            sep = "\t" if "\t" in line else ("," if "," in line else None)
-            fields = [x.strip() for x in line.split(sep)]
-            if len(fields) < 3:
-                raise ValueError(f"{str(path)!r} line {lineno}: expected two words and a score, "
-                                 f"got {line!r}")
-            try:
-                score = float(fields[2])
-            except ValueError:
-                if not pairs:           # a header such as "Word 1,Word 2,Human (mean)"
-                    continue
-                raise ValueError(f"{str(path)!r} line {lineno}: the score {fields[2]!r} is not "
-                                 f"a number") from None
-            w1, w2 = (fields[0].lower(), fields[1].lower()) if lowercase else (fields[0], fields[1])
-            pairs.append((w1, w2, score))
-    if not pairs:
-        raise ValueError(f"{str(path)!r} holds no word pairs")
-    return pairs
-
-
-def _gensim_test_data():
-    """gensim's ``test/test_data`` folder, found without importing gensim; None if absent."""
-    import importlib.util
-    from pathlib import Path
-
-    try:
-        spec = importlib.util.find_spec("gensim")
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(list(spec.submodule_search_locations)[0]) / "test" / "test_data"
-    return folder if folder.is_dir() else None
-
-
-def find_similarity_file(name: str = "wordsim353"):
-    """Where the similarity set ``name`` (a key of :data:`SIMILARITY_FILES`) can be read; None if nowhere.
-
-    Looks in ``<data dir>/similarity/`` first (put your own copy there), then
-    in gensim's installed test data. Returns a ``Path`` or ``None``.
-    """
-    from .datasets import data_dir
-
-    if name not in SIMILARITY_FILES:
-        raise ValueError(f"unknown similarity set {name!r}; known: "
-                         + ", ".join(repr(k) for k in SIMILARITY_FILES))
-    filename = SIMILARITY_FILES[name]
-    candidates = [data_dir() / "similarity" / filename]
-    gensim_data = _gensim_test_data()
-    if gensim_data is not None:
-        candidates.append(gensim_data / filename)
-    for c in candidates:
-        if c.is_file():
-            return c
-    return None
-
-
-def similarity_missing_message(name: str = "wordsim353") -> str:
-    """How to get the similarity set ``name`` when :func:`find_similarity_file` finds none."""
-    from .datasets import data_dir
-
-    filename = SIMILARITY_FILES.get(name, name)
-    return (f"no {filename} found. It is not shipped with w2vlib; gensim carries a copy: "
-            f"`pip install gensim` (or `make bench`), or put the file at "
-            f"{data_dir() / 'similarity' / filename}, or pass --similarity PATH")
-
-
-class SimilarityReport:
-    """How well cosine similarities of word vectors rank word pairs like human raters.
-
-    ``spearman``: rank correlation over the pairs whose two words are both in
-    the vocabulary; ``used``/``total``: how many pairs that was;
-    ``unknown``: the sorted words that made the other pairs unusable.
-    """
-
-    def __init__(self, name: str, spearman: float, used: int, total: int, unknown: list[str]):
-        self.name, self.spearman, self.used, self.total = name, spearman, used, total
-        self.unknown = unknown
-
-    def __str__(self) -> str:
-        rho = "n/a" if not np.isfinite(self.spearman) else f"{self.spearman:.3f}"
-        return (f"{self.name}: Spearman {rho} on {self.used:,} of {self.total:,} pairs "
-                f"({self.total - self.used:,} skipped: a word not in the vocabulary)")
-
-    __repr__ = __str__
-
-
-def evaluate_similarity(word_vecs: np.ndarray, word_to_id: Mapping[str, int],
-                        pairs: Sequence[tuple[str, str, float]],
-                        name: str = "similarity") -> SimilarityReport:
-    """Spearman correlation between human scores and cosine similarities of ``word_vecs: (V, H)``.
-
-    Pairs with a word outside ``word_to_id`` are skipped and counted. Needs at
-    least two usable pairs (else the correlation is NaN).
-    """
-    W = check_word_matrix(word_vecs, word_to_id)
-    unit = normalize_rows(W)
-    unknown = sorted({w for a, b, _ in pairs for w in (a, b) if w not in word_to_id})
-    known = [(word_to_id[a], word_to_id[b], s) for a, b, s in pairs
-             if a in word_to_id and b in word_to_id]
-    if len(known) < 2:
-        return SimilarityReport(name, float("nan"), len(known), len(pairs), unknown)
-    ids = np.array([(a, b) for a, b, _ in known], dtype=np.int64)
-    human = np.array([s for _, _, s in known], dtype=np.float64)
-    cos = np.sum(unit[ids[:, 0]].astype(np.float64) * unit[ids[:, 1]], axis=1)
-    return SimilarityReport(name, spearman(human, cos), len(known), len(pairs), unknown)
-
-
-# ---------------------------------------------------------------------------
 # Command line: python -m w2vlib.evaluate VECTORS
 # ---------------------------------------------------------------------------
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m w2vlib.evaluate VECTORS``: analogies, neighbours and word similarity.
-
-    Returns the exit code: 0 when the report was printed, 2 when the vectors
-    (or a file named on the command line) cannot be read.
-    """
+def _parser():
     import argparse
-    import sys
-
-    from .corpus import UnknownWordError
-    from .io import load_vectors
 
     parser = argparse.ArgumentParser(
         prog="python -m w2vlib.evaluate",
@@ -476,6 +280,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--similarity", default="wordsim353",
                         help="similarity set: 'wordsim353', 'simlex999', a path to a word-pair "
                              "file, or 'none' (default: wordsim353)")
+    return parser
+
+
+def _print_neighbours(wv, words, top: int) -> None:
+    from .corpus import UnknownWordError
+
+    print(f"\nnearest neighbours (cosine, top {top})")
+    for w in words:
+        try:
+            near = most_similar(w, wv.word_to_id, wv.id_to_word, wv.word_vecs, top=top)
+        except UnknownWordError as e:
+            print(f"  {w}: {e}")
+            continue
+        print(f"  {w}: " + ", ".join(f"{n} {s:.3f}" for n, s in near))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m w2vlib.evaluate VECTORS``: analogies, neighbours and word similarity.
+
+    Returns the exit code: 0 when the report was printed, 2 when the vectors
+    (or a file named on the command line) cannot be read.
+    """
+    import sys
+    from pathlib import Path
+
+    from . import similarity as sim
+    from .io import load_vectors
+
+    parser = _parser()
     args = parser.parse_args(argv)
     if args.top < 1:
         parser.error(f"--top must be >= 1, got {args.top}")
@@ -484,24 +317,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {message}", file=sys.stderr)
         return 2
 
+    unreadable = (FileNotFoundError, ValueError, OSError, UnicodeDecodeError)
     try:
         wv = load_vectors(args.vectors)
-    except (FileNotFoundError, ValueError, OSError, UnicodeDecodeError) as e:
+    except unreadable as e:
         return fail(f"cannot read vectors: {e}")
     try:
         questions = load_analogy_questions(args.questions)
-    except (FileNotFoundError, ValueError, OSError, UnicodeDecodeError) as e:
+    except unreadable as e:
         return fail(f"cannot read analogy questions: {e}")
+    wanted = args.similarity.lower() != "none"
+    named = args.similarity in sim.SIMILARITY_FILES
     sim_path = None
-    if args.similarity.lower() != "none":
-        if args.similarity in SIMILARITY_FILES:
-            sim_path = find_similarity_file(args.similarity)
-        else:
-            from pathlib import Path
-
-            sim_path = Path(args.similarity)
-            if not sim_path.is_file():
-                return fail(f"no similarity file at {str(sim_path)!r}")
+    if wanted:
+        sim_path = sim.find_similarity_file(args.similarity) if named else Path(args.similarity)
+        if not named and not sim_path.is_file():
+            return fail(f"no similarity file at {str(sim_path)!r}")
 
     V, H = wv.word_vecs.shape
     print(f"vectors: {args.vectors}  ({V:,} words x {H} dimensions)")
@@ -509,28 +340,20 @@ def main(argv: list[str] | None = None) -> int:
     report = evaluate_analogies(wv.word_vecs, wv.word_to_id, questions, normalize=not args.raw)
     print(f"\nanalogies ({scoring}; accuracy over covered questions)")
     print(report.table(by_section=True))
-
-    print(f"\nnearest neighbours (cosine, top {args.top})")
-    for w in args.words:
-        try:
-            near = most_similar(w, wv.word_to_id, wv.id_to_word, wv.word_vecs, top=args.top)
-        except UnknownWordError as e:
-            print(f"  {w}: {e}")
-            continue
-        print(f"  {w}: " + ", ".join(f"{n} {s:.3f}" for n, s in near))
+    _print_neighbours(wv, args.words, args.top)
 
     print()
-    if args.similarity.lower() == "none":
+    if not wanted:
         print("similarity: skipped (--similarity none)")
     elif sim_path is None:
-        print(f"similarity: skipped ({similarity_missing_message(args.similarity)})")
+        print(f"similarity: skipped ({sim.similarity_missing_message(args.similarity)})")
     else:
         try:
-            pairs = load_word_pairs(sim_path)
+            pairs = sim.load_word_pairs(sim_path)
         except (ValueError, OSError, UnicodeDecodeError) as e:
             return fail(f"cannot read similarity pairs: {e}")
-        name = args.similarity if args.similarity in SIMILARITY_FILES else sim_path.name
-        print(f"similarity  {evaluate_similarity(wv.word_vecs, wv.word_to_id, pairs, name=name)}")
+        name = args.similarity if named else sim_path.name
+        print(f"similarity  {sim.evaluate_similarity(wv.word_vecs, wv.word_to_id, pairs, name=name)}")
         print(f"            (pairs from {sim_path})")
     return 0
 
