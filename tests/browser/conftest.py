@@ -226,27 +226,18 @@ class LabServer:
         self._log.close()
 
 
-#: Files the notebooks read by a path relative to ``notebooks/`` (``../data/...``): copied to the
-#: same place beside the scratch copy. (The PTB corpus is found through ``w2vlib.datasets``.)
-NOTEBOOK_DATA = ("data/vectors/ptb_cbow.npz",)
-
-
 @pytest.fixture(scope="session")
 def lab_root(tmp_path_factory) -> Path:
     """A scratch copy of notebooks/ (so autosave can never touch the repository).
 
-    The layout mirrors the repository's -- ``<scratch>/notebooks/`` beside
-    ``<scratch>/data/`` -- so ``../data/vectors/ptb_cbow.npz`` resolves as in a checkout.
+    The notebooks find the shipped vectors through ``w2vlib.datasets.shipped_file`` and PTB
+    through the data cache, so nothing else needs copying.
     """
     scratch = tmp_path_factory.mktemp("lab")
     root = scratch / "notebooks"
     root.mkdir()
     for nb in sorted((REPO / "notebooks").glob("*.ipynb")):
         (root / nb.name).write_bytes(nb.read_bytes())
-    for rel in NOTEBOOK_DATA:
-        if (REPO / rel).is_file():
-            (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
-            (scratch / rel).write_bytes((REPO / rel).read_bytes())
     return root
 
 

@@ -7,7 +7,7 @@ the cell after it selected), so a stale saved state cannot pass and the slow
 benchmark cells further down are not waited for:
 
 * ``07_analogy_evaluation`` -- the neighbours and analogy explorers on the
-  committed PTB vectors ``data/vectors/ptb_cbow.npz``: type a word, move the
+  shipped PTB vectors ``w2vlib/data/vectors/ptb_cbow.npz``: type a word, move the
   top-n slider (keyboard and mouse), type a capitalised word, change an analogy
   and its scoring. Expected words are computed here with
   ``w2vlib.evaluate`` on the same file, and a few are also spelled out
@@ -31,9 +31,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-#: The vectors notebook 07 loads (as ``../data/vectors/ptb_cbow.npz``; conftest.py copies it
-#: beside the scratch notebooks).
-VECTORS = REPO / "data" / "vectors" / "ptb_cbow.npz"
 
 NB_ANALOGY = "07_analogy_evaluation.ipynb"
 NB_SIGMOID = "04_sigmoid_cross_entropy.ipynb"
@@ -148,10 +145,11 @@ def drag_handle_to_left_end(page, control) -> None:
 @pytest.fixture(scope="module")
 def ptb_vectors():
     """The committed vectors the notebook loads, and the answers expected from them."""
+    from w2vlib.datasets import shipped_file
     from w2vlib.io import load_vectors
 
-    assert VECTORS.is_file(), f"{VECTORS} is missing: notebook 07 would train its own vectors"
-    wv = load_vectors(VECTORS)
+    # package data, w2vlib/data/vectors/ptb_cbow.npz (shipped_file says so if it is missing)
+    wv = load_vectors(shipped_file("vectors", "ptb_cbow.npz"))
     return wv.word_vecs, wv.word_to_id, wv.id_to_word
 
 
