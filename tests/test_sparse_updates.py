@@ -1,12 +1,24 @@
-"""Sparse bookkeeping of the layer path: scatter_add, grad_rows, sparse SGD, lazy Adam, Trainer."""
+"""The sparse-rows speed step: scatter_add, SparseEmbedding, sparse_model, SparseSGD, LazyAdam,
+SparseTrainer -- each checked against the book's dense path it replaces."""
 
 import numpy as np
 import pytest
 
 from w2vlib.corpus import create_contexts_target
-from w2vlib.layers import Embedding, EmbeddingDot, MatMul, scatter_add, touched_rows
+from w2vlib.layers import Embedding, EmbeddingDot
 from w2vlib.models import CBOW, SimpleCBOW, SkipGram
+from w2vlib.negative_sampling import NegativeSamplingLoss
 from w2vlib.optim import SGD, Adam
+from w2vlib.speed.scatter import scatter_add, touched_rows
+from w2vlib.speed.sparse import (
+    LazyAdam,
+    SparseEmbedding,
+    SparseSGD,
+    SparseTrainer,
+    grad_rows,
+    sparse_model,
+    unique_with_rows,
+)
 from w2vlib.trainer import Trainer
 
 
@@ -40,39 +52,90 @@ def test_touched_rows():
     assert touched_rows(np.array([], dtype=int), 8).size == 0
 
 
-def test_embedding_grad_rows_and_dense_grads_stay_correct_over_many_steps():
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sparse_embedding_dW_equals_embedding_dW_over_many_steps(dtype):
     r = np.random.default_rng(1)
-    W = r.standard_normal((30, 3))
-    layer = Embedding(W)
+    W = r.standard_normal((30, 4)).astype(dtype)
+    book, layer = Embedding(W), SparseEmbedding(W)
     assert layer.grad_rows == [None]
     for _ in range(6):
-        idx = r.integers(0, 30, size=(7, 2))
-        dout = r.standard_normal((7, 2, 3))
-        layer.forward(idx)
+        idx = r.integers(0, 30, size=(7, 2))               # repeats within and across steps
+        dout = r.standard_normal((7, 2, 4)).astype(dtype)
+        np.testing.assert_array_equal(layer.forward(idx), book.forward(idx))
         layer.backward(dout)
+        book.backward(dout)
         dense = np.zeros_like(W)
         np.add.at(dense, idx, dout)
         np.testing.assert_array_equal(layer.grads[0], dense)   # rows of older batches are 0
+        np.testing.assert_array_equal(layer.grads[0], book.grads[0])
         np.testing.assert_array_equal(layer.grad_rows[0], np.unique(idx))
 
 
-def test_grad_rows_are_exposed_by_layers_and_models():
-    assert MatMul(np.zeros((2, 2))).grad_rows == [None]
-    ed = EmbeddingDot(np.zeros((6, 2)))
+def test_sparse_embedding_keeps_the_checks_and_survives_clipping():
+    layer = SparseEmbedding(np.zeros((5, 2)))
+    with pytest.raises(IndexError, match=r"\[0, 5\)"):
+        layer.forward(np.array([5]))
+    with pytest.raises(TypeError, match="integers"):
+        layer.forward(np.array([1.0]))
+    layer.forward(np.array([1, 1]))
+    layer.backward(np.ones((2, 2)))
+    layer.grads[0] *= 0.5                                  # in-place scaling keeps zeros zero
+    layer.forward(np.array([3]))
+    layer.backward(np.ones((1, 2)))
+    np.testing.assert_array_equal(layer.grads[0], [[0, 0], [0, 0], [0, 0], [1, 1], [0, 0]])
+
+
+@pytest.mark.parametrize("Model", [CBOW, SkipGram])
+def test_sparse_model_swaps_layers_in_place_sharing_the_arrays(Model):
+    corpus = np.random.default_rng(2).integers(0, 10, size=50)
+    m = Model(10, 3, 1, corpus, seed=0)
+    params, grads = list(m.params), list(m.grads)
+    assert sparse_model(m) is m
+    assert isinstance(m.in_layer, SparseEmbedding)
+    assert isinstance(m.ns_loss.embed_dot.embed, SparseEmbedding)
+    assert all(a is b for a, b in zip(m.params, params, strict=True))
+    assert all(a is b for a, b in zip(m.grads, grads, strict=True))
+    assert m.in_layer.params[0] is m.params[0] and m.in_layer.grads[0] is m.grads[0]
+    assert m.ns_loss.embed_dot.embed.grads is m.ns_loss.grads
+    assert m.ns_loss.grads[0] is m.grads[1]
+    assert sparse_model(m).sparse_layers == m.sparse_layers       # twice is harmless
+    assert grad_rows(m) == [None, None]                            # before any backward
+
+
+def test_grad_rows_are_exposed_by_sparse_layers_and_models():
+    assert grad_rows(sparse_model(SimpleCBOW(5, 2))) == [None, None]   # MatMul: dense
+    ed = sparse_model(EmbeddingDot(np.zeros((6, 2))))
     ed.forward(np.ones((2, 2)), np.array([[4, 1], [1, 1]]))
     ed.backward(np.ones((2, 2)))
-    np.testing.assert_array_equal(ed.grad_rows[0], [1, 4])
-    assert SimpleCBOW(5, 2).grad_rows == [None, None]
+    np.testing.assert_array_equal(grad_rows(ed)[0], [1, 4])
+    ns = sparse_model(NegativeSamplingLoss(np.zeros((6, 2)), np.arange(6), sample_size=2, seed=0))
+    ns.forward(np.ones((3, 2)), np.array([0, 0, 5]))
+    ns.backward()
+    np.testing.assert_array_equal(grad_rows(ns)[0], np.unique(ns.ids))
     corpus = np.random.default_rng(2).integers(0, 10, size=50)
     for Model in (CBOW, SkipGram):
-        m = Model(10, 3, 1, corpus, seed=0)
-        assert len(m.grad_rows) == len(m.params) == 2
+        m = sparse_model(Model(10, 3, 1, corpus, seed=0))
+        assert len(grad_rows(m)) == len(m.params) == 2
         ctx = np.array([[1, 2], [3, 3]])
         m.forward(ctx, np.array([7, 8]))
         m.backward()
-        for g, rows in zip(m.grads, m.grad_rows, strict=True):
+        for g, rows in zip(m.grads, grad_rows(m), strict=True):
             nonzero = np.flatnonzero(np.abs(g).sum(axis=1))
             assert set(nonzero) <= set(rows.tolist())
+    with pytest.raises(TypeError, match="sparse_model"):
+        grad_rows(CBOW(10, 3, 1, corpus))
+
+
+def test_sparse_model_on_a_book_style_model_with_a_list_of_layers():
+    class BookStyle:
+        def __init__(self, W):
+            self.in_layers = [Embedding(W), Embedding(W)]
+            self.params = [W, W]
+            self.grads = [layer.grads[0] for layer in self.in_layers]
+
+    m = sparse_model(BookStyle(np.zeros((4, 2))))
+    assert all(isinstance(layer, SparseEmbedding) for layer in m.in_layers)
+    assert m.sparse_layers == m.in_layers
 
 
 def test_sparse_sgd_equals_dense_sgd_bit_for_bit():
@@ -81,10 +144,28 @@ def test_sparse_sgd_equals_dense_sgd_bit_for_bit():
     g = np.zeros_like(p)
     rows = np.array([2, 7, 8, 31])
     g[rows] = r.standard_normal((4, 6))
-    a, b = p.copy(), p.copy()
+    a, b, c = p.copy(), p.copy(), p.copy()
     SGD(lr=0.3).update([a], [g])
-    SGD(lr=0.3).update([b], [g], grad_rows=[rows])
+    SparseSGD(lr=0.3).update([b], [g], grad_rows=[rows])
+    SparseSGD(lr=0.3).update([c], [g])                     # no rows: dense
     np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(a, c)
+
+
+def test_lazy_adam_equals_adam_on_the_touched_rows_at_step_one():
+    r = np.random.default_rng(5)
+    p0 = r.standard_normal((8, 3))
+    rows = np.array([1, 4, 6])
+    g = np.zeros_like(p0)
+    g[rows] = r.standard_normal((3, 3))
+    dense_p, lazy_p = p0.copy(), p0.copy()
+    dense, lazy = Adam(lr=0.01), LazyAdam(lr=0.01)
+    dense.update([dense_p], [g])
+    lazy.update([lazy_p], [g], grad_rows=[rows])
+    np.testing.assert_array_equal(lazy_p[rows], dense_p[rows])
+    np.testing.assert_array_equal(lazy_p, dense_p)          # step 1: zero grads, m = 0, no move
+    np.testing.assert_array_equal(lazy.m[0], dense.m[0])
+    np.testing.assert_array_equal(lazy.v[0], dense.v[0])
 
 
 def test_lazy_adam_moves_and_decays_only_the_rows_it_is_given():
@@ -94,7 +175,7 @@ def test_lazy_adam_moves_and_decays_only_the_rows_it_is_given():
     # rows 0-1 get a gradient every step; row 2 only in steps 1 and 4; rows 3-4 never
     plan = [np.array([0, 1, 2]), np.array([0, 1]), np.array([0, 1]), np.array([0, 1, 2])]
     dense_p, lazy_p = p0.copy(), p0.copy()
-    dense, lazy = Adam(lr=0.01), Adam(lr=0.01)
+    dense, lazy = Adam(lr=0.01), LazyAdam(lr=0.01)
     for g, rows in zip(grads, plan, strict=True):
         g = np.where(np.isin(np.arange(5), rows)[:, None], g, 0.0)
         dense.update([dense_p], [g])
@@ -118,11 +199,36 @@ def test_lazy_adam_moves_and_decays_only_the_rows_it_is_given():
     assert not np.allclose(lazy_p[2], dense_p[2])
 
 
+def test_lazy_adam_without_rows_is_adam():
+    r = np.random.default_rng(6)
+    p0 = r.standard_normal((4, 2))
+    a, b = p0.copy(), p0.copy()
+    dense, lazy = Adam(lr=0.1), LazyAdam(lr=0.1)
+    for _ in range(3):
+        g = r.standard_normal((4, 2))
+        dense.update([a], [g])
+        lazy.update([b], [g], grad_rows=[None])
+    np.testing.assert_array_equal(a, b)
+
+
 def test_optimizers_check_grad_rows_length():
     with pytest.raises(ValueError, match="1 params but 2 grad_rows"):
-        SGD().update([np.zeros((2, 2))], [np.zeros((2, 2))], grad_rows=[None, None])
+        SparseSGD().update([np.zeros((2, 2))], [np.zeros((2, 2))], grad_rows=[None, None])
     with pytest.raises(ValueError, match="grad_rows"):
-        Adam().update([np.zeros((2, 2))], [np.zeros((2, 2))], grad_rows=[])
+        LazyAdam().update([np.zeros((2, 2))], [np.zeros((2, 2))], grad_rows=[])
+
+
+def test_unique_with_rows_merges_rows_of_shared_weights():
+    W, U = np.zeros((6, 2)), np.zeros((6, 2))
+    g1, g2, gu = np.ones((6, 2)), 2 * np.ones((6, 2)), np.ones((6, 2))
+    params, grads, rows = unique_with_rows([W, U, W], [g1, gu, g2],
+                                           [np.array([0, 3]), None, np.array([3, 5])])
+    assert params[0] is W and params[1] is U and len(params) == 2
+    np.testing.assert_array_equal(grads[0], 3 * np.ones((6, 2)))
+    np.testing.assert_array_equal(rows[0], [0, 3, 5])
+    assert rows[1] is None
+    _, _, rows = unique_with_rows([W, W], [g1, g2], [np.array([1]), None])
+    assert rows == [None]                                  # one dense entry: dense
 
 
 def cyclic_data(seed=0, vocab=20, length=2000):
@@ -131,34 +237,73 @@ def cyclic_data(seed=0, vocab=20, length=2000):
     return corpus, *create_contexts_target(corpus, window_size=1)
 
 
-def test_trainer_passes_grad_rows_and_sgd_results_do_not_change():
+@pytest.mark.parametrize("Model", [CBOW, SkipGram])
+def test_sparse_trainer_with_sparse_sgd_gives_the_dense_run_bit_for_bit(Model):
     corpus, x, t = cyclic_data()
     runs = []
     for sparse in (True, False):
-        model = CBOW(20, 8, 1, corpus, seed=0)
-        trainer = Trainer(model, SGD(lr=0.5), sparse=sparse)
-        assert trainer.sparse is sparse
-        trainer.fit(x, t, max_epoch=2, batch_size=50, seed=1, progress=False)
+        model = Model(20, 8, 1, corpus, seed=0)
+        if sparse:
+            trainer = SparseTrainer(sparse_model(model), SparseSGD(lr=0.5))
+        else:
+            trainer = Trainer(model, SGD(lr=0.5))
+        trainer.fit(x, t, max_epoch=2, batch_size=50, max_grad=5.0, seed=1, progress=False)
         runs.append((model.params[0].copy(), model.params[1].copy(), trainer.loss_list))
     np.testing.assert_array_equal(runs[0][0], runs[1][0])
     np.testing.assert_array_equal(runs[0][1], runs[1][1])
     assert runs[0][2] == runs[1][2]
 
 
-def test_trainer_stays_dense_for_models_or_optimizers_without_rows():
+def test_sparse_trainer_needs_a_sparse_model_and_a_rows_optimizer():
     class PlainSGD:
         def update(self, params, grads):
             for p, g in zip(params, grads, strict=True):
                 p -= 0.1 * g
 
-    corpus, _, _ = cyclic_data()
-    assert not Trainer(CBOW(20, 4, 1, corpus), PlainSGD()).sparse
-    assert not Trainer(object(), SGD()).sparse
+    corpus, x, t = cyclic_data()
+    with pytest.raises(TypeError, match="grad_rows"):
+        SparseTrainer(sparse_model(CBOW(20, 4, 1, corpus)), PlainSGD())
+    with pytest.raises(TypeError, match="sparse_model"):
+        SparseTrainer(CBOW(20, 4, 1, corpus), SparseSGD())
+    with pytest.raises(TypeError, match="sparse_model"):
+        SparseTrainer(object(), SparseSGD())
+    # the plain Trainer takes either, and stays dense
+    Trainer(CBOW(20, 4, 1, corpus), PlainSGD()).fit(x, t, max_epoch=1, batch_size=100,
+                                                    progress=False)
 
 
-def test_trainer_with_lazy_adam_learns():
+def test_sparse_trainer_is_profiled_with_the_trainers_parts():
+    import contextlib
+
+    seen = []
+
+    class Profiler:
+        @contextlib.contextmanager
+        def part(self, label):
+            seen.append(label)
+            yield
+
+    corpus, x, t = cyclic_data()
+    SparseTrainer(sparse_model(CBOW(20, 4, 1, corpus, seed=0)), LazyAdam(), profiler=Profiler()
+                  ).fit(x, t, max_epoch=1, batch_size=500, progress=False)
+    assert seen == list(Trainer.PROFILE_PARTS) * (len(x) // 500)
+
+
+def test_sparse_trainer_with_lazy_adam_learns():
     corpus, x, t = cyclic_data(1)
-    model = CBOW(20, 8, 1, corpus, seed=0)
-    trainer = Trainer(model, Adam(lr=0.01)).fit(x, t, max_epoch=8, batch_size=50, seed=2,
-                                                eval_interval=10, progress=False)
+    model = sparse_model(CBOW(20, 8, 1, corpus, seed=0))
+    trainer = SparseTrainer(model, LazyAdam(lr=0.01)).fit(x, t, max_epoch=8, batch_size=50,
+                                                          seed=2, eval_interval=10,
+                                                          progress=False)
     assert trainer.loss_list[-1] < 0.6 * trainer.loss_list[0]
+
+
+def test_a_layer_reachable_twice_becomes_one_sparse_layer():
+    class Twice:
+        def __init__(self):
+            self.a = Embedding(np.zeros((4, 2)))
+            self.b = self.a
+            self.params, self.grads = self.a.params, self.a.grads
+
+    m = sparse_model(Twice())
+    assert isinstance(m.a, SparseEmbedding) and m.a is m.b and m.sparse_layers == [m.a]

@@ -1,5 +1,7 @@
 """The Trainer on a model small enough to reason about by hand."""
 
+import contextlib
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -97,3 +99,70 @@ def test_plot_returns_axes(data):
                                                           progress=False)
     ax = trainer.plot()
     assert len(ax.lines[0].get_xdata()) == len(trainer.loss_list)
+
+
+class RecordingProfiler:
+    """An object with a ``part(label)`` context manager, as Trainer's ``profiler=`` expects."""
+
+    def __init__(self):
+        self.calls = []
+        self.open = []
+
+    @contextlib.contextmanager
+    def part(self, label):
+        self.open.append(label)
+        self.calls.append(label)
+        try:
+            yield
+        finally:
+            self.open.pop()
+
+
+def test_profiled_fit_reports_exactly_the_declared_parts_in_order(data):
+    x, t = data
+    prof = RecordingProfiler()
+    plain = Trainer(LinearRegression(3), SGD(0.1)).fit(x, t, max_epoch=2, batch_size=64,
+                                                        max_grad=1.0, seed=0, progress=False)
+    trainer = Trainer(LinearRegression(3), SGD(0.1), profiler=prof)
+    trainer.fit(x, t, max_epoch=2, batch_size=64, max_grad=1.0, seed=0, progress=False)
+    assert Trainer.PROFILE_PARTS == ("forward", "backward", "grad sum (shared weights)",
+                                     "optimizer")
+    assert prof.calls == list(Trainer.PROFILE_PARTS) * 8          # 2 epochs x 4 steps, in order
+    assert prof.open == []                                         # no part left open
+    assert trainer.loss_list == plain.loss_list                    # timing changes nothing
+    np.testing.assert_array_equal(trainer.model.W, plain.model.W)
+
+
+def test_profiled_fit_with_the_bench_part_timer(data):
+    from w2vlib.lab.bench import PartTimer
+
+    x, t = data
+    timer = PartTimer()
+    Trainer(LinearRegression(3), SGD(0.1), profiler=timer).fit(x, t, max_epoch=1, progress=False)
+    assert set(timer.totals) == set(Trainer.PROFILE_PARTS)
+    assert all(v >= 0 for v in timer.totals.values())
+
+
+def test_step_is_the_method_a_subclass_overrides(data):
+    x, t = data
+
+    class CountingTrainer(Trainer):
+        steps = 0
+
+        def step(self, xb, tb, max_grad=None):
+            CountingTrainer.steps += 1
+            assert len(xb) == len(tb) == 32
+            return super().step(xb, tb, max_grad)
+
+    trainer = CountingTrainer(LinearRegression(3), SGD(0.1)).fit(x, t, max_epoch=3,
+                                                                 progress=False)
+    assert CountingTrainer.steps == 3 * (256 // 32) == trainer.words_seen // 32
+
+
+def test_one_step_by_hand_is_forward_backward_update(data):
+    x, t = data
+    model = LinearRegression(3)
+    loss = Trainer(model, SGD(0.5)).step(x[:8], t[:8])
+    assert loss == pytest.approx(float(np.mean(t[:8] ** 2)))      # W was 0
+    g = -2 * x[:8].T @ t[:8] / 8
+    np.testing.assert_allclose(model.W, -0.5 * g)

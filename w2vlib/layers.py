@@ -24,7 +24,6 @@ import numpy as np
 from .functions import log_softmax, sigmoid, softmax, softplus
 
 __all__ = [
-    "scatter_add",
     "MatMul",
     "Embedding",
     "Sigmoid",
@@ -32,82 +31,6 @@ __all__ = [
     "SoftmaxWithLoss",
     "EmbeddingDot",
 ]
-
-
-# float dtype -> the complex dtype made of two of them (see scatter_add)
-_PAIR_DTYPES = {np.dtype(np.float32): np.dtype(np.complex64),
-                np.dtype(np.float64): np.dtype(np.complex128)}
-
-
-def scatter_add(W: np.ndarray, rows, vals) -> None:
-    """``W[rows[i]] += vals[i]`` for every i, adding up repeated rows (in place).
-
-    W: (V, D); rows: integer ids of any shape S; vals: S + (D,) (broadcastable).
-    The result is that of ``np.add.at(W, rows, vals)`` -- bit for bit, since
-    each element receives the same additions in the same order -- only faster.
-
-    How, and why (measured on a 2-vCPU AMD EPYC, numpy 2.4.6, 6,000 PTB-like
-    rows into a (10000, 100) float32 matrix; microseconds per 1,000 rows, best
-    of 5 on a shared machine):
-
-    ==========================================  =======
-    exact method                                 us/1k
-    ==========================================  =======
-    ``np.add.at(W, rows, vals)`` (2-D)            2,570
-    ``np.add.at`` on flat 1-D indices               505
-    ``np.add.at`` on flat indices, complex view     ~290
-    argsort + ``np.add.reduceat``                 1,492
-    ``np.bincount`` on flat ids (V*D bins)        1,164
-    ``np.unique`` + ``np.bincount``               1,332
-    ``np.unique`` + one-hot ``@`` (BLAS)         20,135
-    ``np.unique`` + ``scipy.sparse`` csr ``@``      295
-    ==========================================  =======
-
-    NumPy's fast path for ``ufunc.at`` is for 1-D indices, so the matrix is
-    viewed as one long vector and row ``r``, column ``d`` is element
-    ``r * D + d``. And since a complex number is a pair of floats whose sum
-    is the pair of sums, a float32 matrix with an even D is viewed as complex64
-    (float64 as complex128): half as many indices to build and to visit, the
-    same bits. SciPy's sparse product is no faster, so it is not a dependency.
-    Other layouts (not C-contiguous, other dtypes) use plain ``np.add.at``.
-    """
-    rows = np.asarray(rows)
-    if W.ndim != 2 or not W.flags.c_contiguous or W.dtype not in _PAIR_DTYPES:
-        np.add.at(W, rows, vals)
-        return
-    d = W.shape[1]
-    vals = np.asarray(vals)
-    if vals.shape != rows.shape + (d,):
-        vals = np.broadcast_to(vals, rows.shape + (d,))
-    vals = np.ascontiguousarray(vals, dtype=W.dtype).reshape(-1, d)
-    rows = rows.reshape(-1, 1).astype(np.intp, copy=False)
-    if d % 2 == 0:
-        pair = _PAIR_DTYPES[W.dtype]
-        W, vals, d = W.view(pair), vals.view(pair), d // 2
-    flat = rows * d + _column_ids(d)
-    np.add.at(W.reshape(-1), flat.reshape(-1), vals.reshape(-1))
-
-
-_COLUMN_IDS: dict[int, np.ndarray] = {}
-
-
-def _column_ids(d: int) -> np.ndarray:
-    ids = _COLUMN_IDS.get(d)
-    if ids is None:
-        ids = _COLUMN_IDS.setdefault(d, np.arange(d, dtype=np.intp))
-    return ids
-
-
-def touched_rows(idx, n_rows: int) -> np.ndarray:
-    """The distinct values of ``idx`` (ids in ``[0, n_rows)``), sorted, as intp.
-
-    Marks a boolean vector of length ``n_rows`` instead of sorting, so it
-    costs O(idx.size + n_rows): ~20x faster than ``np.unique`` for a batch of
-    context ids and a 10,000-word vocabulary.
-    """
-    seen = np.zeros(n_rows, dtype=bool)
-    seen[np.asarray(idx).reshape(-1)] = True
-    return np.flatnonzero(seen)
 
 
 class MatMul:
@@ -121,7 +44,6 @@ class MatMul:
     def __init__(self, W: np.ndarray):
         self.params = [W]
         self.grads = [np.zeros_like(W)]
-        self.grad_rows: list[np.ndarray | None] = [None]     # dense gradient
         self.x: np.ndarray | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -168,20 +90,14 @@ class Embedding:
     or an id outside ``[0, V)`` gives a clear error instead of a silently
     truncated or negative (wrapped-around) lookup.
 
-    Sparse bookkeeping (what makes it fast): ``dW`` stays a dense (V, H)
-    array that is correct after every ``backward``, but a backward pass only
-    touches the rows the batch used. It zeroes just the rows it wrote the time
-    before (everything else is still zero, as long as nothing but this layer
-    writes non-zeros into ``dW``; scaling it in place, as gradient clipping
-    does, is fine), then adds with :func:`scatter_add`. ``grad_rows[0]`` holds
-    those rows (sorted, distinct) so that an optimizer can update only them;
-    it is None before the first backward.
+    The book's backward clears all of ``dW`` (V, H) and then adds a few rows;
+    :class:`w2vlib.speed.sparse.SparseEmbedding` is the speed step that
+    clears and fills only the rows a batch used.
     """
 
     def __init__(self, W: np.ndarray):
         self.params = [W]
         self.grads = [np.zeros_like(W)]
-        self.grad_rows: list[np.ndarray | None] = [None]
         self.idx: np.ndarray | None = None
 
     def forward(self, idx) -> np.ndarray:
@@ -201,15 +117,9 @@ class Embedding:
 
     def backward(self, dout: np.ndarray) -> None:
         """dout: idx.shape + (H,). Writes dW (V, H), accumulating repeated ids; returns None."""
-        dW = self.grads[0]
-        rows = touched_rows(self.idx, dW.shape[0])
-        prev = self.grad_rows[0]
-        if prev is None:
-            dW[...] = 0
-        else:
-            dW[prev] = 0
-        scatter_add(dW, self.idx, dout)
-        self.grad_rows[0] = rows
+        (dW,) = self.grads
+        dW[...] = 0
+        np.add.at(dW, self.idx, dout)
         return None
 
 
@@ -219,7 +129,6 @@ class Sigmoid:
     def __init__(self):
         self.params: list[np.ndarray] = []
         self.grads: list[np.ndarray] = []
-        self.grad_rows: list[np.ndarray | None] = []
         self.out: np.ndarray | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -257,7 +166,6 @@ class SigmoidWithLoss:
     def __init__(self):
         self.params: list[np.ndarray] = []
         self.grads: list[np.ndarray] = []
-        self.grad_rows: list[np.ndarray | None] = []
         self.y: np.ndarray | None = None
         self.t: np.ndarray | None = None
 
@@ -295,7 +203,6 @@ class SoftmaxWithLoss:
     def __init__(self):
         self.params: list[np.ndarray] = []
         self.grads: list[np.ndarray] = []
-        self.grad_rows: list[np.ndarray | None] = []
         self.y: np.ndarray | None = None
         self.t: np.ndarray | None = None
         self._single = False
@@ -353,7 +260,6 @@ class EmbeddingDot:
         self.embed = Embedding(W)
         self.params = self.embed.params
         self.grads = self.embed.grads
-        self.grad_rows = self.embed.grad_rows
         self.cache: tuple[np.ndarray, np.ndarray] | None = None
 
     @staticmethod

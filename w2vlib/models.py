@@ -9,15 +9,16 @@
 
 All three keep ``params`` (``[W_in, W_out]``, each weight listed once),
 ``grads`` (same shapes, written in place), ``forward(contexts, target) ->
-loss`` and ``backward(dout=1)``. ``grad_rows`` (aligned with ``params``)
-says which rows of each gradient the last ``backward`` may have made
-non-zero -- an int array, or None for a dense gradient (SimpleCBOW) -- so an
-optimizer can update only those rows (:mod:`w2vlib.optim`). ``word_vecs`` is ``W_in``, the vectors one
+loss`` and ``backward(dout=1)``. ``word_vecs`` is ``W_in``, the vectors one
 keeps after training. Weights are ``0.01 * standard normal`` in ``dtype``
 (float32 unless asked otherwise; pass ``dtype=np.float64`` for gradient
 checks). ``seed`` (int, None or ``np.random.Generator``) drives both the
 initial weights and, for CBOW and SkipGram, the negative sampler, which
 shares the same generator.
+
+These are the book's models, with its dense gradients. The speed step that
+makes CBOW and SkipGram touch only the rows a batch used is
+:func:`w2vlib.speed.sparse.sparse_model`.
 """
 
 from __future__ import annotations
@@ -91,7 +92,6 @@ class SimpleCBOW:
         self.loss_layer = SoftmaxWithLoss()
         self.params = [W_in, W_out]
         self.grads = [self.in_layer.grads[0], self.out_layer.grads[0]]
-        self.grad_rows = [None, None]                               # dense
         self._n_context = 1
 
     @property
@@ -157,11 +157,6 @@ class _NegativeSamplingModel:
     def word_vecs(self) -> np.ndarray:
         """W_in, (V, H)."""
         return self.params[0]
-
-    @property
-    def grad_rows(self) -> list[np.ndarray | None]:
-        """[rows of dW_in, rows of dW_out] written by the last backward (None before it)."""
-        return [self.in_layer.grad_rows[0], self.ns_loss.grad_rows[0]]
 
 
 class CBOW(_NegativeSamplingModel):

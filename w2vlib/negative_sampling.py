@@ -143,10 +143,8 @@ class NegativeSamplingLoss:
 
     i.e. the positive's batch-mean loss plus each negative's batch-mean loss.
 
-    ``params = [W]`` and ``grads = [dW]``: one shared weight, listed once;
-    ``grad_rows = [rows]``: the rows of dW the last backward wrote (see
-    :class:`~w2vlib.layers.Embedding`). ``backward(dout=1)`` returns dh (N, H)
-    and writes dW.
+    ``params = [W]`` and ``grads = [dW]``: one shared weight, listed once.
+    ``backward(dout=1)`` returns dh (N, H) and writes dW.
     """
 
     def __init__(self, W: np.ndarray, corpus, power: float = 0.75, sample_size: int = 5,
@@ -160,7 +158,6 @@ class NegativeSamplingLoss:
         self.loss_layer = SigmoidWithLoss()
         self.params = self.embed_dot.params
         self.grads = self.embed_dot.grads
-        self.grad_rows = self.embed_dot.grad_rows   # rows of dW the last backward wrote
         self.ids: np.ndarray | None = None   # (N, 1+k) ids of the last forward
 
     def forward(self, h: np.ndarray, target) -> float:

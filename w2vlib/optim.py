@@ -3,47 +3,25 @@
 In place matters: the layers hold references to the very same arrays, so an
 optimizer that rebinds ``params[i] = ...`` would train a copy nobody uses.
 
-Sparse updates: ``update(params, grads, grad_rows)`` takes, for each
-parameter, the rows its gradient may be non-zero in (an int array, as the
-``grad_rows`` attribute of :class:`~w2vlib.layers.Embedding` and of the
-chapter-4 models gives them) or None for "dense". Only those rows are read
-and written, so a step costs O(rows touched) instead of O(V). Without
-``grad_rows`` (or with all None) every optimizer does the book's dense update.
-
-* :class:`SGD`: the sparse update is *identical* to the dense one -- outside
-  the rows the gradient is zero and ``p - lr * 0 == p``.
-* :class:`Adam`: the sparse update is "lazy" Adam (as TensorFlow's LazyAdam
-  and PyTorch's SparseAdam): the moments ``m``, ``v`` of a row and the row
-  itself change only in steps that give it a gradient. Dense Adam would also
-  decay the moments of untouched rows and keep moving those rows along their
-  old momentum ``m``. For a row touched in every step the two agree (to the
-  last bit in float64; float32 rows may differ by rounding, since the sparse
-  path keeps its temporaries in float32); the bias correction uses the
-  global step count in both. Rows may be listed more than once.
+These are the book's dense updates: every entry of every parameter moves in
+every step. The speed step that updates only the rows a batch touched
+(sparse SGD, lazy Adam) is :mod:`w2vlib.speed.sparse`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["SGD", "Adam"]
+__all__ = ["SGD", "Adam", "check_pairs"]
 
 
-def _check_pairs(params, grads) -> None:
+def check_pairs(params: list, grads: list) -> None:
+    """Raise ValueError unless params and grads are equally long lists of same-shape arrays."""
     if len(params) != len(grads):
         raise ValueError(f"got {len(params)} params but {len(grads)} grads")
     for i, (p, g) in enumerate(zip(params, grads, strict=True)):
         if p.shape != g.shape:
             raise ValueError(f"param {i} has shape {p.shape} but its grad has shape {g.shape}")
-
-
-def _check_rows(grad_rows, params) -> list:
-    if grad_rows is None:
-        return [None] * len(params)
-    grad_rows = list(grad_rows)
-    if len(grad_rows) != len(params):
-        raise ValueError(f"got {len(params)} params but {len(grad_rows)} grad_rows entries")
-    return grad_rows
 
 
 def _check_lr(lr) -> float:
@@ -59,20 +37,11 @@ class SGD:
     def __init__(self, lr: float = 0.01):
         self.lr = _check_lr(lr)
 
-    def update(self, params: list[np.ndarray], grads: list[np.ndarray],
-               grad_rows: list | None = None) -> None:
-        """params, grads: lists of same-shape arrays; params change in place.
-
-        grad_rows: optional, per param an int array of the rows whose gradient
-        may be non-zero (or None: dense); only those rows are updated, with
-        the same result as the dense update.
-        """
-        _check_pairs(params, grads)
-        for p, g, rows in zip(params, grads, _check_rows(grad_rows, params), strict=True):
-            if rows is None:
-                p -= self.lr * g
-            else:
-                p[rows] -= self.lr * g[rows]
+    def update(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        """params, grads: lists of same-shape arrays; params change in place."""
+        check_pairs(params, grads)
+        for p, g in zip(params, grads, strict=True):
+            p -= self.lr * g
 
 
 class Adam:
@@ -87,9 +56,6 @@ class Adam:
 
     The moments are kept per parameter *position* in the list passed to
     :meth:`update`, so always pass the same list, in the same order.
-
-    With ``grad_rows`` (see the module docstring) the update is lazy: only the
-    listed rows, and their moments, change.
     """
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
@@ -103,15 +69,13 @@ class Adam:
         self.m: list[np.ndarray] | None = None
         self.v: list[np.ndarray] | None = None
 
-    def update(self, params: list[np.ndarray], grads: list[np.ndarray],
-               grad_rows: list | None = None) -> None:
-        """params, grads: lists of same-shape arrays; params change in place.
+    def next_step_size(self, params: list[np.ndarray], grads: list[np.ndarray]) -> float:
+        """Check the lists, create the moments on first use, count the step; returns lr_t.
 
-        grad_rows: optional, per param an int array of rows (lazy update of
-        those rows and their moments only) or None (dense update).
+        ``lr_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)`` for the step t
+        that is about to be taken. :meth:`update` calls it once per step.
         """
-        _check_pairs(params, grads)
-        grad_rows = _check_rows(grad_rows, params)
+        check_pairs(params, grads)
         if self.m is None:
             self.m = [np.zeros_like(p) for p in params]
             self.v = [np.zeros_like(p) for p in params]
@@ -121,29 +85,12 @@ class Adam:
                              f"{[p.shape for p in params]}; use one Adam per parameter list")
         self.iter += 1
         t = self.iter
-        lr_t = self.lr * np.sqrt(1 - self.beta2 ** t) / (1 - self.beta1 ** t)
-        for p, g, m, v, rows in zip(params, grads, self.m, self.v, grad_rows, strict=True):
-            if rows is None:
-                m += (1 - self.beta1) * (g - m)
-                v += (1 - self.beta2) * (g * g - v)
-                p -= lr_t * m / (np.sqrt(v) + self.eps)
-            else:
-                # the same arithmetic on the gathered rows, with few temporaries
-                gr = g.take(rows, axis=0)                    # take: faster than g[rows]
-                mr = m.take(rows, axis=0)
-                vr = v.take(rows, axis=0)
-                step = np.subtract(gr, mr)
-                step *= 1 - self.beta1
-                mr += step                                   # m += (1 - b1) (g - m)
-                np.multiply(gr, gr, out=gr)
-                gr -= vr
-                gr *= 1 - self.beta2
-                vr += gr                                     # v += (1 - b2) (g^2 - v)
-                m[rows] = mr
-                v[rows] = vr
-                np.sqrt(vr, out=step)
-                step += self.eps
-                np.divide(mr, step, out=step)
-                step *= float(lr_t)
-                np.subtract(p.take(rows, axis=0), step, out=step)
-                p[rows] = step
+        return self.lr * np.sqrt(1 - self.beta2 ** t) / (1 - self.beta1 ** t)
+
+    def update(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        """params, grads: lists of same-shape arrays; params change in place."""
+        lr_t = self.next_step_size(params, grads)
+        for p, g, m, v in zip(params, grads, self.m, self.v, strict=True):
+            m += (1 - self.beta1) * (g - m)
+            v += (1 - self.beta2) * (g * g - v)
+            p -= lr_t * m / (np.sqrt(v) + self.eps)

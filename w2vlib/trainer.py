@@ -1,23 +1,21 @@
 """A minibatch training loop for any model with the book's layer API.
 
 ``Trainer(model, optimizer).fit(x, t, ...)`` shuffles the data every epoch,
-runs ``forward`` / ``backward`` / ``optimizer.update`` per minibatch, shows a
-tqdm progress bar (a widget in JupyterLab, text in a terminal) and keeps the
-average loss of every ``eval_interval`` steps in ``loss_list`` for
-:meth:`Trainer.plot`.
+runs :meth:`Trainer.step` (``forward`` / ``backward`` / ``optimizer.update``)
+per minibatch, shows a tqdm progress bar (a widget in JupyterLab, text in a
+terminal) and keeps the average loss of every ``eval_interval`` steps in
+``loss_list`` for :meth:`Trainer.plot`.
 
-Sparse updates: when the model says which rows its gradients touched (a
-``grad_rows`` attribute, as the chapter-4 models have) and the optimizer's
-``update`` accepts ``grad_rows``, the Trainer passes them on, so only those
-rows are updated. For :class:`~w2vlib.optim.SGD` that changes nothing but the
-speed; for :class:`~w2vlib.optim.Adam` it means lazy Adam (see
-:mod:`w2vlib.optim`). ``Trainer(model, optimizer, sparse=False)`` keeps the
-book's dense updates.
+``Trainer(..., profiler=timer)`` times the parts of every step: ``timer`` is
+any object with a ``part(label)`` context manager (such as
+:class:`w2vlib.lab.bench.PartTimer`); the labels are
+:attr:`Trainer.PROFILE_PARTS`. The speed step that updates only the rows a
+batch touched is :class:`w2vlib.speed.sparse.SparseTrainer`.
 """
 
 from __future__ import annotations
 
-import inspect
+import contextlib
 import time
 
 import numpy as np
@@ -47,32 +45,6 @@ def unique_params(params: list, grads: list) -> tuple[list, list]:
     return out_p, out_g
 
 
-def _unique_with_rows(params: list, grads: list, rows: list) -> tuple[list, list, list]:
-    """:func:`unique_params` that also merges the ``grad_rows`` of a repeated array."""
-    seen: dict[int, int] = {}
-    out_p, out_g, out_r = [], [], []
-    for p, g, r in zip(params, grads, rows, strict=True):
-        k = id(p)
-        if k in seen:
-            i = seen[k]
-            out_g[i] = out_g[i] + g
-            out_r[i] = (None if out_r[i] is None or r is None
-                        else np.union1d(out_r[i], r))
-        else:
-            seen[k] = len(out_p)
-            out_p.append(p)
-            out_g.append(g)
-            out_r.append(r)
-    return out_p, out_g, out_r
-
-
-def _accepts_grad_rows(optimizer) -> bool:
-    try:
-        return "grad_rows" in inspect.signature(optimizer.update).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 def clip_grads(grads: list, max_norm: float) -> None:
     """Scale all gradients in place so that their joint L2 norm is at most ``max_norm``."""
     total = np.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads))
@@ -82,24 +54,59 @@ def clip_grads(grads: list, max_norm: float) -> None:
             g *= scale
 
 
+def _no_part(label: str):
+    return contextlib.nullcontext()
+
+
 class Trainer:
     """Train ``model`` with ``optimizer`` on minibatches.
 
-    model: has ``params``, ``grads``, ``forward(x, t) -> loss`` and ``backward()``,
-    and optionally ``grad_rows`` (see the module docstring).
+    model: has ``params``, ``grads``, ``forward(x, t) -> loss`` and ``backward()``.
     optimizer: has ``update(params, grads)`` (see :mod:`w2vlib.optim`).
-    sparse: pass the model's ``grad_rows`` to the optimizer when both support
-    it (default); False always updates densely, as the book does.
+    profiler: optional object with a ``part(label)`` context manager; each
+    step then runs its parts inside ``profiler.part(label)`` for the labels
+    of :attr:`PROFILE_PARTS`, in that order (clipping counts as "optimizer").
     """
 
-    def __init__(self, model, optimizer, sparse: bool = True):
+    #: labels passed to ``profiler.part`` by :meth:`step`, in the order they run
+    PROFILE_PARTS = ("forward", "backward", "grad sum (shared weights)", "optimizer")
+
+    def __init__(self, model, optimizer, profiler=None):
         self.model = model
         self.optimizer = optimizer
-        self.sparse = bool(sparse) and hasattr(model, "grad_rows") and _accepts_grad_rows(optimizer)
+        self.profiler = profiler
         self.loss_list: list[float] = []
         self.eval_interval = 1
         self.elapsed = 0.0
         self.words_seen = 0
+
+    def step(self, x: np.ndarray, t: np.ndarray, max_grad: float | None = None) -> float:
+        """One minibatch: forward, backward, merge shared grads, clip, update; returns the loss.
+
+        x: (B, ...) inputs and t: (B, ...) targets of one batch. A subclass may
+        override it (or :meth:`merge_grads` and :meth:`apply_update`).
+        """
+        part = _no_part if self.profiler is None else self.profiler.part
+        forward, backward, merge, update = self.PROFILE_PARTS
+        with part(forward):
+            loss = self.model.forward(x, t)
+        with part(backward):
+            self.model.backward()
+        with part(merge):
+            params, grads = self.merge_grads()
+        with part(update):
+            if max_grad is not None:
+                clip_grads(grads, max_grad)
+            self.apply_update(params, grads)
+        return loss
+
+    def merge_grads(self) -> tuple[list, list]:
+        """The model's (params, grads) with each shared array once (:func:`unique_params`)."""
+        return unique_params(self.model.params, self.model.grads)
+
+    def apply_update(self, params: list, grads: list) -> None:
+        """Hand the merged (params, grads) to the optimizer."""
+        self.optimizer.update(params, grads)
 
     def fit(self, x: np.ndarray, t: np.ndarray, max_epoch: int = 10, batch_size: int = 32,
             max_grad: float | None = None, eval_interval: int = 20, seed=None,
@@ -133,19 +140,7 @@ class Trainer:
                 order = rng.permutation(n)
                 for it in range(iters):
                     batch = order[it * batch_size:(it + 1) * batch_size]
-                    loss = self.model.forward(x[batch], t[batch])
-                    self.model.backward()
-                    if self.sparse:
-                        params, grads, rows = _unique_with_rows(
-                            self.model.params, self.model.grads, self.model.grad_rows)
-                    else:
-                        params, grads = unique_params(self.model.params, self.model.grads)
-                    if max_grad is not None:
-                        clip_grads(grads, max_grad)
-                    if self.sparse:
-                        self.optimizer.update(params, grads, grad_rows=rows)
-                    else:
-                        self.optimizer.update(params, grads)
+                    loss = self.step(x[batch], t[batch], max_grad)
                     total_loss += float(loss)
                     count += 1
                     self.words_seen += batch_size
