@@ -12,8 +12,9 @@ import json
 import numpy as np
 import pytest
 
-from w2vlib.lab import bench, book_style
 from w2vlib import trainer as trainer_mod
+from w2vlib.corpus import create_contexts_target, preprocess
+from w2vlib.lab import bench, book_style, machine, profiling
 from w2vlib.lab.bench import (
     PartTimer,
     QualityResult,
@@ -23,7 +24,6 @@ from w2vlib.lab.bench import (
     project_seconds,
     quality_table,
 )
-from w2vlib.corpus import create_contexts_target, preprocess
 from w2vlib.models import CBOW
 
 TEXT = ("the cat sat on the mat . the dog ate my homework . a bird sang in the old tree . "
@@ -103,8 +103,8 @@ def test_pair_table_compares_the_compiled_loop_with_gensim_at_equal_settings():
     assert "2.00x" in out[2] and "4.00x" in out[2]          # wall and CPU ratio
     assert "6.0% / 4.5%" in out[2] and "0.300 / 0.220" in out[2]
     assert bench.pair_table(rows[2:]) == ""
-    assert bench._rung_settings("gensim-2-sub") == (1e-3, 2)
-    assert bench._rung_settings("numba") == (0.0, 1)
+    assert bench.rung_settings("gensim-2-sub") == (1e-3, 2)
+    assert bench.rung_settings("numba") == (0.0, 1)
     assert set(bench.PAIRS) | set(bench.PAIRS.values()) <= set(bench.RUNGS)
 
 
@@ -139,6 +139,16 @@ def test_part_timer_counts_nested_time_once():
         clock.now += 4.0
     assert timer.totals == {"forward": 3.0, "sampler": 3.0, "optimizer": 4.0}
     assert sum(timer.totals.values()) == clock.now
+
+
+def test_part_timer_renames_the_labels_it_is_given():
+    clock = FakeClock()
+    timer = PartTimer(clock, labels={"optimizer": "optimizer (Adam)"})
+    with timer.part("optimizer"):
+        clock.now += 2.0
+    with timer.part("forward"):
+        clock.now += 1.0
+    assert timer.totals == {"optimizer (Adam)": 2.0, "forward": 1.0}
 
 
 class Thing:
@@ -241,7 +251,10 @@ def test_book_fit_learns_and_counts_words():
 # --- the harness end to end, on a tiny corpus -------------------------------------------
 
 
-@pytest.mark.parametrize("key", ["simple", "book", "layer", "layer-best"])
+LAYER_RUNGS = ["layer-dense", "layer", "layer-best"]
+
+
+@pytest.mark.parametrize("key", ["simple", "book", *LAYER_RUNGS])
 def test_measure_and_profile_slow_rungs(key, monkeypatch):
     monkeypatch.setitem(bench.LAYER_BEST, "batch_size", 200)
     r = bench.measure_rung(key, CORPUS, V, seconds=0.05, max_steps=2, epochs=3)
@@ -256,7 +269,46 @@ def test_measure_and_profile_slow_rungs(key, monkeypatch):
         assert "sampler" in parts and "Embedding backward (zero + scatter)" in parts
     else:
         assert "one-hot input" in parts
+    if key in LAYER_RUNGS:
+        # every part the Trainer declares is a row: a renamed part fails here, not silently
+        declared = {profiling.TRAINER_LABELS.get(p, p) for p in trainer_mod.Trainer.PROFILE_PARTS}
+        assert declared <= set(parts)
     assert prof["words_per_step"] == (200 if key == "layer-best" else 100)
+
+
+def test_the_layer_rungs_are_the_teaching_cbow_then_its_sparse_version():
+    from w2vlib.optim import Adam
+    from w2vlib.speed.sparse import LazyAdam, SparseEmbedding, SparseTrainer
+    from w2vlib.trainer import Trainer
+
+    dense = bench.build_rung("layer-dense", CORPUS, V, seed=0)
+    assert dense.trainer is Trainer and type(dense.optimizer) is Adam
+    assert not any(isinstance(e, SparseEmbedding) for e in profiling.embedding_layers(dense.model))
+    for key in ("layer", "layer-best"):
+        rung = bench.build_rung(key, CORPUS, V, seed=0)
+        assert rung.trainer is SparseTrainer and isinstance(rung.optimizer, LazyAdam)
+        layers = profiling.embedding_layers(rung.model)
+        assert len(layers) == 2 and all(isinstance(e, SparseEmbedding) for e in layers)
+    assert list(bench.RUNGS)[:5] == ["simple", "book", "layer-dense", "layer", "layer-best"]
+    assert bench.SLOW_RUNGS == tuple(list(bench.RUNGS)[:5])
+
+
+def test_embedding_layers_finds_every_embedding_once():
+    book = book_style.CBOW(V, 4, 2, CORPUS, sample_size=3, seed=0)
+    found = profiling.embedding_layers(book)
+    assert len(found) == 2 * 2 + (3 + 1)          # one per context word, one per dot layer
+    assert len({id(e) for e in found}) == len(found)
+    assert profiling.embedding_layers(CBOW(V, 4, 2, CORPUS, seed=0)) != []
+
+
+def test_fast_profile_has_a_row_for_every_declared_part():
+    from w2vlib.speed.numpy_kernels import PROFILE_PARTS
+
+    prof = bench.profile_rung("fast", CORPUS, V, steps=2)
+    parts = prof["parts"]
+    assert set(PROFILE_PARTS) <= set(parts), (set(PROFILE_PARTS) - set(parts))
+    assert set(parts) <= set(PROFILE_PARTS) | {profiling.FAST_OTHER}
+    assert all(v >= 0 for v in parts.values()) and prof["words_per_step"] > 0
 
 
 def test_run_report_and_json_without_gensim(monkeypatch, tmp_path):
@@ -291,9 +343,45 @@ def test_machine_info_names_cpu_numpy_and_threads():
     info = bench.machine_info()
     assert info["numpy"] == np.__version__ and info["cores"] >= 1 and info["cpu"]
     assert set(info["thread_env"]) == set(bench.THREAD_VARS)
+    assert bench.machine_info is machine.machine_info                 # one home
+    for key in ("usable_cores", "platform", "python", "blas", "threads_forced", "loadavg"):
+        assert key in info
+    json.dumps(info)                                                  # JSON-able
+    assert machine.machine_lines(info)[0].startswith("machine: ")
+
+
+def test_old_machine_keys_are_read_as_the_new_ones():
+    old = {"cpu": "AMD EPYC", "cores": 2, "cores_usable": 2, "platform": "Linux", "python": "3.11.7",
+           "numpy": "2.4.6", "threads_env": {"OPENBLAS_NUM_THREADS": "1"},
+           "load_average": [1.73, 1.16, 1.15], "load_average_end": [1.88, 2.26, 1.99]}
+    new = machine.upgrade_machine_info(old)
+    assert new == {"cpu": "AMD EPYC", "cores": 2, "usable_cores": 2, "platform": "Linux",
+                   "python": "3.11.7", "numpy": "2.4.6",
+                   "thread_env": {"OPENBLAS_NUM_THREADS": "1"}, "loadavg": 1.73, "loadavg_end": 1.88}
+    assert machine.upgrade_machine_info(new) == new
+    assert "2 cores (2 usable)" in machine.machine_lines(old)[0]
 
 
 def test_cli_rejects_unknown_rungs(capsys):
     with pytest.raises(SystemExit):
         bench.main(["--rungs", "book,warp-drive"])
     assert "unknown rung(s) warp-drive" in capsys.readouterr().err
+
+
+def test_the_command_line_forces_one_thread_before_numpy_loads():
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from w2vlib.lab import machine\n"
+            "assert 'numpy' not in sys.modules      # machine.py loads no BLAS\n"
+            "print(machine.force_single_thread())\n"
+            "import numpy\n"
+            "info = machine.machine_info()\n"
+            "print(info['threads_forced'], set(info['thread_env'].values()))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out == ["True", "True {'1'}"]
+    help_text = subprocess.run([sys.executable, "-m", "w2vlib.lab.bench", "--help"],
+                               capture_output=True, text=True, check=True).stdout
+    assert "--quick" in help_text and "layer-dense" in help_text

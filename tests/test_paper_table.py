@@ -5,17 +5,17 @@ import inspect
 import json
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from w2vlib.speed import word2vec as fast
-from w2vlib.lab import paper_table as pt
+from w2vlib.datasets import shipped_file
 from w2vlib.evaluate import evaluate_analogies
+from w2vlib.lab import paper_table as pt
+from w2vlib.lab.machine import machine_info
+from w2vlib.speed import word2vec as fast
 
-ROOT = Path(__file__).resolve().parents[1]
-COMMITTED = ROOT / "data" / "paper_table" / "ptb_grid.csv"
+COMMITTED = shipped_file("paper_table", "ptb_grid.csv")
 PTB_TRAIN_TOKENS = 929_589
 
 
@@ -102,13 +102,14 @@ def test_run_cell_is_train_word2vec_on_a_prefix_with_the_whole_vocabulary():
 
 
 def test_csv_round_trip(toy_rows, tmp_path):
-    meta = {"command": "test", "machine": pt.machine_info()}
+    meta = {"command": "test", "machine": machine_info()}
     csv_path, json_path = pt.write_paper_table(toy_rows, tmp_path / "sub" / "grid.csv", meta)
     assert csv_path.is_file() and json_path == tmp_path / "sub" / "grid.json"
     back = pt.load_paper_table(csv_path)
     assert back == toy_rows
     assert all(type(back[0][k]) is t for k, t in pt.FIELDS.items())
     assert json.loads(json_path.read_text())["command"] == "test"
+    assert pt.load_paper_table_meta(csv_path) == json.loads(json_path.read_text())
     assert pt.select_rows(back, model="skipgram", dim=8, fraction=0.5) == [toy_rows[6]]
     with pytest.raises(KeyError, match="no column 'colour'"):
         pt.select_rows(back, colour="red")
@@ -250,6 +251,7 @@ def test_cli_writes_csv_and_json(toy_cli, tmp_path, capsys):
     assert meta["settings"]["epochs"] == 1 and meta["settings"]["window"] == 5
     for key in ("cpu", "cores", "python", "numpy", "platform"):
         assert meta["machine"][key]
+    assert set(machine_info()) <= set(meta["machine"]) and "loadavg_end" in meta["machine"]
     assert meta["date"].endswith("+00:00")
     assert meta["total_seconds"] + 0.05 >= sum(r["seconds"] for r in rows)
 
@@ -291,10 +293,18 @@ def test_cli_missing_data(monkeypatch, tmp_path, capsys):
 # ---------------------------------------------------------------------------
 
 
+def test_the_default_table_is_the_shipped_one():
+    assert pt.default_table_path() == COMMITTED
+    assert COMMITTED.parent.name == "paper_table" and COMMITTED.parent.parent.name == "data"
+
+
 def test_committed_table_is_complete_and_sane():
-    assert COMMITTED.is_file(), "data/paper_table/ptb_grid.csv is missing: run `make paper-table`"
+    assert COMMITTED.is_file(), "w2vlib/data/paper_table/ptb_grid.csv is missing: run `make paper-table`"
     rows = pt.load_paper_table(COMMITTED)
-    meta = json.loads(COMMITTED.with_suffix(".json").read_text())
+    meta = pt.load_paper_table_meta(COMMITTED)
+    raw = json.loads(COMMITTED.with_suffix(".json").read_text())
+    assert {k: v for k, v in meta.items() if k != "machine"} == \
+        {k: v for k, v in raw.items() if k != "machine"}
     assert meta["complete"] is True
     grid = meta["grid"]
     assert grid == {"models": list(pt.DEFAULT_MODELS), "dims": list(pt.DEFAULT_DIMS),
@@ -319,3 +329,5 @@ def test_committed_table_is_complete_and_sane():
     assert meta["total_seconds"] + 0.05 >= sum(r["seconds"] for r in rows)
     for key in ("cpu", "cores", "python", "numpy"):
         assert meta["machine"][key]
+    # written with the old key names (cores_usable, load_average): read with the new ones
+    assert meta["machine"]["usable_cores"] >= 1 and "cores_usable" not in meta["machine"]

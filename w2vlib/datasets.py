@@ -144,12 +144,14 @@ SHIPPED = {
 }
 
 
-def shipped_file(*parts: str) -> Path:
+def shipped_file(*parts: str, must_exist: bool = True) -> Path:
     """The path of a file w2vlib ships, wherever the package is installed.
 
     ``shipped_file("vectors", "ptb_cbow.npz")`` -> ``.../w2vlib/data/vectors/ptb_cbow.npz``,
     in a source checkout and in an installed wheel alike (found with
     :mod:`importlib.resources`, never relative to the working directory).
+    ``must_exist=False`` returns the path of a file not made yet (where
+    ``make vectors`` or ``make paper-table`` writes in a checkout).
 
     >>> shipped_file("analogy", "questions-words.txt").is_file()
     True
@@ -159,7 +161,7 @@ def shipped_file(*parts: str) -> Path:
         raise KeyError(f"w2vlib ships no file {'/'.join(parts)!r}; it ships {known}")
     resource = importlib.resources.files("w2vlib").joinpath("data", *parts)
     path = Path(str(resource))
-    if not path.is_file():
+    if must_exist and not path.is_file():
         raise FileNotFoundError(f"{path} is missing from this installation of w2vlib "
                                 "(reinstall it, or run make vectors / make paper-table in a checkout)")
     return path

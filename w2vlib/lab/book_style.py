@@ -24,7 +24,7 @@ actually runs:
 * :class:`Adam` updates both full ``(V, H)`` matrices every step, although a
   batch of 100 touches only a few hundred rows of each.
 
-Measured on a 2-core machine (ANCHORS.md), these costs split a step of the
+Measured on a 2-core machine (``docs/ANCHORS.md``), these costs split a step of the
 book's code roughly as: Adam on full matrices 45 %, the per-row sampler 25 %,
 Embedding backward (zeroing + scatter) 22 %, summing shared gradients 6 %.
 :mod:`w2vlib.models`, :mod:`w2vlib.negative_sampling` and the fast trainer

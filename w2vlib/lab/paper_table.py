@@ -2,28 +2,28 @@
 
 The paper's table (Figure 4-23 of the book, from Table 2 of Pennington et al. 2014) compares word2vec
 runs on billions of words by their analogy accuracy -- semantic, syntactic and total. This module
-runs the same comparison on the Penn Treebank with the fast trainer (:func:`w2vlib.speed.word2vec.train_word2vec`):
-every combination of a model, a vector size and a share of the training text, each scored on the
-Google analogy questions (:func:`w2vlib.evaluate.evaluate_analogies`)::
+runs the same comparison on the Penn Treebank with the fast trainer
+(:func:`w2vlib.speed.train_word2vec`): every combination of a model, a vector size and a share of
+the training text, each scored on the Google analogy questions (:func:`w2vlib.evaluate.evaluate_analogies`)::
 
-    python -m w2vlib.lab.paper_table                      # the default grid -> data/paper_table/ptb_grid.csv
-    python -m w2vlib.lab.paper_table --models cbow --dims 50 --fractions 0.5 1.0 --epochs 1 --out /tmp/t.csv
+    python -m w2vlib.lab.paper_table            # the default grid -> w2vlib/data/paper_table/ptb_grid.csv
+    python -m w2vlib.lab.paper_table --models cbow --dims 50 --fractions 0.5 1.0 --epochs 1 \
+        --out /tmp/t.csv
 
 writes a CSV with one row per cell (every setting is a column) and a JSON sidecar (same name,
 ``.json``) with the machine, the versions, the date, the command and the total time. Read the CSV
-back with :func:`load_paper_table`.
+back with :func:`load_paper_table`, the JSON with :func:`load_paper_table_meta`.
 
 What stays fixed: window 5 (a random radius 1..5 per centre word, as word2vec), 5 negatives,
-sub-sampling 1e-3 (as ``data/vectors``), seed 0, word2vec's default learning rates and the batch
+sub-sampling 1e-3 (as ``w2vlib/data/vectors``), seed 0, word2vec's default learning rates and the batch
 size chosen from the corpus. The vocabulary is always PTB's 10,000 words, so every cell is scored
 on the same 4,716 covered questions; a fraction ``f`` trains on the first ``round(f * T)`` tokens
 of the training stream (``total_seen`` counts the covered questions whose four words all occur in
 that prefix: a word that never occurs keeps its random initial vector).
 
-Time on a 2-core machine (numpy fast trainer, one thread): one epoch over all of PTB takes
-about 2.5 / 4 / 7 s of CPU for CBOW at 50 / 100 / 200 dimensions and 10 / 19 / 35 s for
-skip-gram, so the default grid (18 cells, 5 epochs) needs about 12 minutes of CPU; the committed
-run took 14.6 minutes on a shared machine (``data/paper_table/README.md``).
+How long the grid takes, cell by cell, is measured in ``docs/bench/2026-11-26-paper-table.md``
+(from the committed run's own timings); the default grid needs about a quarter of an hour of
+CPU on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -33,8 +33,6 @@ import inspect
 import json
 import math
 import numbers
-import os
-import platform
 import shlex
 import sys
 import time
@@ -44,9 +42,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .machine import loadavg, machine_info, upgrade_machine_info
+
 __all__ = ["DEFAULT_MODELS", "DEFAULT_DIMS", "DEFAULT_FRACTIONS", "DEFAULT_EPOCHS", "FIXED", "FIELDS",
            "OPTIONAL", "default_table_path", "validate_grid", "run_cell", "run_grid", "write_paper_table",
-           "load_paper_table", "select_rows", "machine_info", "main"]
+           "load_paper_table", "load_paper_table_meta", "select_rows", "main"]
 
 #: The grid of ``make paper-table``.
 DEFAULT_MODELS = ("cbow", "skipgram")
@@ -78,8 +78,11 @@ _KINDS = ("semantic", "syntactic", "total")
 
 
 def default_table_path() -> Path:
-    """``data/paper_table/ptb_grid.csv`` in this checkout (where ``make paper-table`` writes)."""
-    return Path(__file__).resolve().parents[1] / "data" / "paper_table" / "ptb_grid.csv"
+    """The table w2vlib ships, ``w2vlib/data/paper_table/ptb_grid.csv`` (where ``make
+    paper-table`` writes), found with :func:`w2vlib.datasets.shipped_file`."""
+    from ..datasets import shipped_file
+
+    return shipped_file("paper_table", "ptb_grid.csv", must_exist=False)
 
 
 # --------------------------------------------------------------------------- arguments
@@ -105,9 +108,9 @@ def validate_grid(models: Sequence[str] = DEFAULT_MODELS, dims: Sequence[int] = 
     >>> validate_grid(["CBOW", "skip-gram"], [50], [0.5, 1], 2)
     (('cbow', 'skipgram'), (50,), (0.5, 1.0), 2)
     """
-    from ..speed.word2vec import _check_model
+    from ..speed.config import check_model
 
-    models = tuple(_check_model(m) for m in _as_tuple("models", models))
+    models = tuple(check_model(m) for m in _as_tuple("models", models))
     dims = _as_tuple("dims", dims)
     for d in dims:
         if not isinstance(d, numbers.Integral) or isinstance(d, bool) or d < 1:
@@ -246,31 +249,6 @@ def run_grid(corpus, word_to_id: Mapping[str, int], questions: Mapping[str, list
 
 # --------------------------------------------------------------------------- files
 
-def machine_info() -> dict:
-    """CPU model, cores, Python/NumPy versions, BLAS thread settings, load average: JSON-able."""
-    cpu = ""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.lower().startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    info = {
-        "cpu": cpu or platform.processor() or platform.machine(),
-        "cores": os.cpu_count(), "cores_usable": usable,
-        "platform": platform.platform(), "python": platform.python_version(),
-        "numpy": np.__version__,
-        "threads_env": {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
-                                                       "MKL_NUM_THREADS")},
-    }
-    if hasattr(os, "getloadavg"):
-        info["load_average"] = [round(x, 2) for x in os.getloadavg()]
-    return info
-
-
 def _json_path(csv_path: Path) -> Path:
     return csv_path.with_suffix(".json")
 
@@ -349,6 +327,24 @@ def load_paper_table(path) -> list[dict]:
     return rows
 
 
+def load_paper_table_meta(path) -> dict:
+    """The JSON sidecar of the table at ``path`` (``.csv`` or ``.json``): settings, command,
+    date, total time and machine.
+
+    The machine comes with :func:`~w2vlib.lab.machine.machine_info`'s key names, also from
+    files written before those names (``cores_usable``, ``threads_env``, ``load_average``):
+    see :func:`~w2vlib.lab.machine.upgrade_machine_info`.
+    """
+    jpath = _json_path(Path(path))
+    if not jpath.is_file():
+        raise FileNotFoundError(f"no paper table metadata at {str(jpath)!r} "
+                                "(make it with `make paper-table`)")
+    meta = json.loads(jpath.read_text(encoding="utf-8"))
+    if "machine" in meta:
+        meta["machine"] = upgrade_machine_info(meta["machine"])
+    return meta
+
+
 def select_rows(rows: Iterable[Mapping], **where) -> list[dict]:
     """The rows whose values equal every ``column=value`` given (floats compared to 1e-9).
 
@@ -381,8 +377,7 @@ def _load_data():
     return corpus, word_to_id, load_analogy_questions()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m w2vlib.lab.paper_table``: run the grid, write the CSV and its JSON sidecar."""
+def _parser():
     import argparse
 
     parser = argparse.ArgumentParser(
@@ -390,8 +385,9 @@ def main(argv: list[str] | None = None) -> int:
         description="The paper's analogy table in small: train word2vec on PTB for every model x "
                     "dimension x corpus share with the fast trainer, score each on the Google "
                     "analogy questions, and write a CSV (one row per cell) and a JSON sidecar.")
-    parser.add_argument("--out", type=Path, default=default_table_path(),
-                        help="CSV to write; the JSON goes beside it (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="CSV to write; the JSON goes beside it (default: the table w2vlib "
+                             "ships, w2vlib/data/paper_table/ptb_grid.csv)")
     parser.add_argument("--models", nargs="+", default=list(DEFAULT_MODELS),
                         help="cbow and/or skipgram (default: both)")
     parser.add_argument("--dims", nargs="+", type=int, default=list(DEFAULT_DIMS),
@@ -404,12 +400,48 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", default=None,
                         help="passed to train_word2vec(backend=...) when given (e.g. numpy, numba)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
-    args = parser.parse_args(argv)
+    return parser
 
+
+def _run_meta(command: str, grid: tuple, seed: int, backend: str | None, corpus,
+              word_to_id) -> dict:
+    """The JSON sidecar of a run about to start (``complete`` False until its last cell)."""
+    models, dims, fractions, epochs = grid
+    return {
+        "what": "word2vec analogy accuracy on PTB for every model x dim x corpus fraction "
+                "(w2vlib.lab.paper_table)",
+        "command": command,
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "grid": {"models": list(models), "dims": list(dims), "fractions": list(fractions)},
+        "cells": len(models) * len(dims) * len(fractions),
+        "settings": {"epochs": epochs, **FIXED, "seed": seed, "backend": backend or "default",
+                     "lr": "word2vec default per model (w2vlib.speed.config.DEFAULT_LR)",
+                     "batch_size": "chosen from the corpus (w2vlib.speed.samplers.default_batch_size)",
+                     "shrink_window": True},
+        "corpus": {"name": "PTB train (w2vlib.datasets.load_ptb)", "tokens": int(len(corpus)),
+                   "vocab_size": len(word_to_id),
+                   "fraction": "the first round(fraction * tokens) tokens; the vocabulary is fixed"},
+        "questions": "w2vlib/data/analogy/questions-words.txt (Mikolov et al. 2013), lower-cased; "
+                     "accuracy over covered questions, 3CosAdd on unit vectors",
+        "machine": machine_info(),
+        "complete": False,
+    }
+
+
+def _progress_line(k: int, n: int, row: Mapping) -> str:
+    return (f"[{k:>2}/{n}] {row['model']:<8} dim {row['dim']:>4}  {row['fraction']:>5.0%}: "
+            f"top-1 sem {row['semantic_top1']:6.1%} syn {row['syntactic_top1']:6.1%} "
+            f"total {row['total_top1']:6.1%} (top-5 {row['total_top5']:6.1%})  "
+            f"{row['seconds']:6.1f} s  {row['words_per_sec']:>9,.0f} words/s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m w2vlib.lab.paper_table``: run the grid, write the CSV and its JSON sidecar."""
+    parser = _parser()
+    args = parser.parse_args(argv)
     try:
-        models, dims, fractions, epochs = validate_grid(args.models, args.dims, args.fractions,
-                                                        args.epochs)
-        if args.out.suffix.lower() != ".csv":
+        grid = validate_grid(args.models, args.dims, args.fractions, args.epochs)
+        if args.out is not None and args.out.suffix.lower() != ".csv":
             raise ValueError(f"--out must name a .csv file, got {str(args.out)!r}")
         backend = _check_backend(args.backend)
     except ValueError as e:
@@ -418,6 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     from ..datasets import DatasetError
 
     try:
+        out = args.out if args.out is not None else default_table_path()
         corpus, word_to_id, questions = _load_data()
     except (DatasetError, FileNotFoundError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
@@ -425,46 +458,24 @@ def main(argv: list[str] | None = None) -> int:
 
     command = "python -m w2vlib.lab.paper_table " + " ".join(
         shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
-    started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
-    n_cells = len(models) * len(dims) * len(fractions)
-    meta = {
-        "what": "word2vec analogy accuracy on PTB for every model x dim x corpus fraction "
-                "(w2vlib.lab.paper_table)",
-        "command": command,
-        "date": started.isoformat(timespec="seconds"),
-        "grid": {"models": list(models), "dims": list(dims), "fractions": list(fractions)},
-        "cells": n_cells,
-        "settings": {"epochs": epochs, **FIXED, "seed": args.seed, "backend": backend or "default",
-                     "lr": "word2vec default per model (w2vlib.speed.word2vec.DEFAULT_LR)",
-                     "batch_size": "chosen from the corpus (w2vlib.speed.word2vec.default_batch_size)",
-                     "shrink_window": True},
-        "corpus": {"name": "PTB train (w2vlib.datasets.load_ptb)", "tokens": int(len(corpus)),
-                   "vocab_size": len(word_to_id),
-                   "fraction": "the first round(fraction * tokens) tokens; the vocabulary is fixed"},
-        "questions": "data/analogy/questions-words.txt (Mikolov et al. 2013), lower-cased; "
-                     "accuracy over covered questions, 3CosAdd on unit vectors",
-        "machine": machine_info(),
-        "complete": False,
-    }
+    meta = _run_meta(command, grid, args.seed, backend, corpus, word_to_id)
     rows: list[dict] = []
 
     def on_row(k, n, row):
         rows.append(row)
         meta["total_seconds"] = round(time.perf_counter() - t0, 1)
         meta["complete"] = k == n
-        write_paper_table(rows, args.out, meta)            # a partial table survives an interrupt
+        write_paper_table(rows, out, meta)            # a partial table survives an interrupt
         if not args.quiet:
-            print(f"[{k:>2}/{n}] {row['model']:<8} dim {row['dim']:>4}  {row['fraction']:>5.0%}: "
-                  f"top-1 sem {row['semantic_top1']:6.1%} syn {row['syntactic_top1']:6.1%} "
-                  f"total {row['total_top1']:6.1%} (top-5 {row['total_top5']:6.1%})  "
-                  f"{row['seconds']:6.1f} s  {row['words_per_sec']:>9,.0f} words/s", flush=True)
+            print(_progress_line(k, n, row), flush=True)
 
+    models, dims, fractions, epochs = grid
     run_grid(corpus, word_to_id, questions, models=models, dims=dims, fractions=fractions,
              epochs=epochs, seed=args.seed, backend=backend, on_row=on_row)
-    meta["machine"]["load_average_end"] = machine_info().get("load_average")
+    meta["machine"]["loadavg_end"] = loadavg()
     meta["total_seconds"] = round(time.perf_counter() - t0, 1)
-    csv_path, json_path = write_paper_table(rows, args.out, meta)
+    csv_path, json_path = write_paper_table(rows, out, meta)
     if not args.quiet:
         print(f"wrote {csv_path} and {json_path.name} ({len(rows)} cells, "
               f"{meta['total_seconds']:.0f} s)")
