@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from w2vlib import check, evaluate, layers, negative_sampling
-from w2vlib.lab import book_style
 from w2vlib.functions import softplus
+from w2vlib.lab import book_style
 
 # ---------------------------------------------------------------------------
 # CheckResult

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from w2vlib import check, evaluate
+from w2vlib.study.check import accuracy, vectors
 
 # ---------------------------------------------------------------------------
 # check.analogy: learner functions, right and wrong
@@ -85,17 +86,18 @@ def test_analogy_passes_references(fn, capsys):
 
 def test_analogy_toy_is_what_the_docstring_says():
     # the reference answers, and the claims the hints rest on
-    words = list(check._ANALOGY_WORDS)
+    words = list(vectors.ANALOGY_WORDS)
     w2i = {w: i for i, w in enumerate(words)}
     i2w = dict(enumerate(words))
-    U = check._unit_rows(check._ANALOGY_VECS)
+    U = evaluate.normalize_rows(vectors.ANALOGY_VECS)
     assert [w for w, _ in evaluate.analogy("man", "woman", "king", w2i, i2w, U, top=3)] == \
         ["queen", "boy", "girl"]
     ids = [w2i[w] for w in ("man", "woman", "king")]
-    assert words[check._ranked(U, (-1, 1, 1), ids, exclude=False)[0]] in ("woman", "king")
-    firsts = {name: words[check._ranked(U, k, ids)[0]] for name, k in check._SIGN_MISTAKES.items()}
+    assert words[vectors.mistaken_ranking(U, (-1, 1, 1), ids, exclude=False)[0]] in ("woman", "king")
+    firsts = {name: words[vectors.mistaken_ranking(U, k, ids)[0]]
+              for name, k in vectors.SIGN_MISTAKES.items()}
     assert "queen" not in firsts.values() and len(set(firsts.values())) == len(firsts)
-    long = U * check._ANALOGY_LENGTHS[:, None]
+    long = U * vectors.ANALOGY_LENGTHS[:, None]
     raw = [w for w, _ in evaluate.analogy("man", "woman", "king", w2i, i2w, long, top=3, normalize=False)]
     assert raw != ["queen", "boy", "girl"]
 
@@ -122,7 +124,7 @@ def test_analogy_question_words_not_excluded():
     assert "'woman' (b)" in hint and "-inf" in hint
 
 
-@pytest.mark.parametrize("name, coefs", list(check._SIGN_MISTAKES.items()))
+@pytest.mark.parametrize("name, coefs", list(vectors.SIGN_MISTAKES.items()))
 def test_analogy_sign_mistakes(name, coefs):
     r = check.analogy(make_analogy(coefs=coefs), verbose=False)
     assert r.failed == ["nearest to b - a + c, best first"]
@@ -269,29 +271,30 @@ def test_accuracy_passes_references(fn, capsys):
 
 
 def test_accuracy_toy_cases_separate_the_mistakes():
-    w2i, _, W, cases = check._accuracy_toy()
-    share = check._share
+    w2i, _, W, cases = accuracy.accuracy_toy()
+    share = accuracy.share
     # each case tells its mistake apart from the right answer ...
-    ref = check._toy_scores(cases["oov"], w2i, W)
+    ref = accuracy.toy_scores(cases["oov"], w2i, W)
     for how in ("all", "answer"):
-        assert share(check._toy_scores(cases["oov"], w2i, W, count_oov=how)["total"]) != share(ref["total"])
-    ref = check._toy_scores(cases["exclusion"], w2i, W)
-    assert share(check._toy_scores(cases["exclusion"], w2i, W, exclude=False)["total"]) < share(ref["total"])
-    ref = check._toy_scores(cases["total"], w2i, W)
+        assert share(accuracy.toy_scores(cases["oov"], w2i, W, count_oov=how)["total"]) != share(ref["total"])
+    ref = accuracy.toy_scores(cases["exclusion"], w2i, W)
+    kept = accuracy.toy_scores(cases["exclusion"], w2i, W, exclude=False)
+    assert share(kept["total"]) < share(ref["total"])
+    ref = accuracy.toy_scores(cases["total"], w2i, W)
     assert (share(ref["semantic"]) + share(ref["syntactic"])) / 2 != share(ref["total"])
-    ref = check._toy_scores(cases["kinds"], w2i, W)
+    ref = accuracy.toy_scores(cases["kinds"], w2i, W)
     assert len({share(ref[k]) for k in ("semantic", "syntactic", "total")}) == 3
     # ... and the other cases are blind to it (so one mistake fails one check)
     for case in ("oov", "exclusion"):
-        ref = check._toy_scores(cases[case], w2i, W)
+        ref = accuracy.toy_scores(cases[case], w2i, W)
         assert ref["semantic"][1] == ref["syntactic"][1]          # mean == pooled
     for case in ("kinds", "total", "oov"):
-        assert check._toy_scores(cases[case], w2i, W, exclude=False) == \
-            check._toy_scores(cases[case], w2i, W)
+        assert accuracy.toy_scores(cases[case], w2i, W, exclude=False) == \
+            accuracy.toy_scores(cases[case], w2i, W)
     # the library agrees with the toy scorer
     for qs in cases.values():
         got = evaluate.evaluate_analogies(W, w2i, qs).summary()
-        ref = check._toy_scores(qs, w2i, W)
+        ref = accuracy.toy_scores(qs, w2i, W)
         for k in ("semantic", "syntactic", "total"):
             assert got[k]["covered"] == ref[k][1] and got[k]["top1"] == pytest.approx(share(ref[k]))
 

@@ -43,7 +43,7 @@ def _distinctive_lines(nb, solution, other, min_len=12):
                 continue
             if nb.cells[i].cell_type == "code" and (
                 s.startswith("#") or re.match(r"(def|class|async def) \w+", s)
-                or exercises._CHECK_LINE.match(s)
+                or exercises.CHECK_LINE.match(s)
             ):
                 continue  # labels, signatures and auto-check calls are kept on purpose
             if re.fullmatch(r"\*\*\d+\.[^*]*\*\*", s):

@@ -17,9 +17,11 @@ import numpy as np
 import pytest
 import traitlets
 
-from w2vlib import datasets
-from w2vlib.study import widgets
+from w2vlib import check, datasets
 from w2vlib.evaluate import analogy, most_similar
+from w2vlib.study import widgets
+from w2vlib.study.cost import InputLayerCost
+from w2vlib.study.widgets import words as word_explorers
 
 # ------------------------------------------------------------------ helpers
 
@@ -131,7 +133,7 @@ def test_an_unexpected_error_is_shown_in_the_widget_not_raised(toy, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(widgets, "most_similar", broken)
+    monkeypatch.setattr(word_explorers, "most_similar", broken)    # the name the explorer calls
     ex.query.value = "king"                                     # must not raise
     assert isinstance(ex.error, RuntimeError)
     assert "Something unexpected went wrong: RuntimeError : disk on fire" in shown(ex)
@@ -150,6 +152,24 @@ def test_input_layer_cost_counts():
     # the arithmetic ratio is V itself, whatever the batch
     c = widgets.input_layer_cost(123_456, hidden_size=7, batch_size=3, context_size=4)
     assert c["matmul_ops"] == 123_456 * c["embedding_ops"]
+
+
+def test_one_cost_model_serves_the_explorer_and_the_check():
+    # forward and backward apart; the explorer shows their sum, the check asks for forward only
+    c = InputLayerCost(vocab_size=11, hidden_size=7, batch_size=3, context_size=5)
+    assert c.rows == 15
+    assert c.matmul_forward_madds == c.matmul_backward_madds == 15 * 11 * 7
+    assert c.lookup_forward_copies == c.lookup_backward_adds == 15 * 7
+    totals = widgets.input_layer_cost(11, hidden_size=7, batch_size=3, context_size=5)
+    assert totals == c.totals()
+    assert totals["matmul_ops"] == c.matmul_forward_madds + c.matmul_backward_madds
+    assert totals["embedding_ops"] == c.lookup_forward_copies + c.lookup_backward_adds
+    assert c.forward_counts() == {"one_hot_bytes": 15 * 11 * 4, "id_bytes": 15 * 8,
+                                  "matmul_madds": 15 * 11 * 7, "lookup_copies": 15 * 7}
+    assert check.onehot_cost(lambda V, N, C, H: InputLayerCost(V, H, N, C).forward_counts(),
+                             verbose=False).passed
+    with pytest.raises(ValueError, match="context_size must be a positive int"):
+        InputLayerCost(11, 7, 3, 0)
 
 
 @pytest.mark.parametrize("bad", [0, -5, 2.5, True, "10"])

@@ -133,8 +133,9 @@ def stub_code(source: str, number: int | None) -> str:
     return "\n".join(lines)
 
 
-_CHECK_LINE = re.compile(r"^(from w2vlib import check\b.*|import w2vlib\.check\b.*|"
-                         r"(\w+\s*=\s*)?check\.\w+\(.*\)\s*(#.*)?)$")
+#: a line kept in a stub: the import of the checks, or a top-level call of one
+CHECK_LINE = re.compile(r"^(from w2vlib(?:\.study)? import check\b.*|import w2vlib\.study\.check\b.*|"
+                        r"(\w+\s*=\s*)?check\.\w+\(.*\)\s*(#.*)?)$")
 
 
 def _check_lines(source: str) -> list[str]:
@@ -143,7 +144,7 @@ def _check_lines(source: str) -> list[str]:
     They are kept in the stub so that a learner's copy already calls the
     auto-check on the learner's own class or function.
     """
-    return [line for line in source.splitlines() if _CHECK_LINE.match(line)]
+    return [line for line in source.splitlines() if CHECK_LINE.match(line)]
 
 
 def stub_markdown(source: str, full_notebook: str) -> str:
@@ -277,7 +278,8 @@ def strip_run_metadata(paths) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m w2vlib.study.exercises", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m w2vlib.study.exercises",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("--src", type=Path, default=Path("notebooks"), help="full notebooks (notebooks)")
     parser.add_argument("--dest", type=Path, default=Path("exercises"), help="output folder (exercises)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing")

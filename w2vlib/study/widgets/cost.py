@@ -1,0 +1,188 @@
+"""4.1: the cost explorer -- what the one-hot MatMul costs, and what the Embedding saves.
+
+The counts are :func:`w2vlib.study.cost.input_layer_cost` (the one cost model, forward and
+backward apart in :class:`~w2vlib.study.cost.InputLayerCost`); times divide them by a rate
+of multiply-adds per second.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import ipywidgets as widgets
+import numpy as np
+
+from ...lab.timing import best_time, format_bytes, format_seconds
+from ..cost import input_layer_cost
+from .base import (
+    BLUE,
+    GREY,
+    ORANGE,
+    Explorer,
+    figure,
+    html_table,
+    log_ticks,
+    plot_style,
+    slider_style,
+    to_png,
+)
+
+__all__ = ["cost_explorer", "CostExplorer", "input_layer_cost", "measure_macs_per_second",
+           "VOCAB_SIZES", "DEFAULT_MACS_PER_SECOND"]
+
+# ---------------------------------------------------------------------------
+# 4.1: what the one-hot MatMul costs, and what the Embedding saves
+# ---------------------------------------------------------------------------
+
+#: The vocabulary sizes the cost explorer's slider offers: 1-2-5 steps from a
+#: thousand to ten million (log scale, round numbers).
+VOCAB_SIZES = tuple(m * 10 ** e for e in range(3, 7) for m in (1, 2, 5)) + (10_000_000,)
+
+#: Multiply-adds per second assumed by :func:`cost_explorer` unless told
+#: otherwise: a deliberately round, modest figure for one CPU core running a
+#: float32 matrix product. Pass :func:`measure_macs_per_second` for your own.
+DEFAULT_MACS_PER_SECOND = 1e10
+
+
+def measure_macs_per_second(rows: int = 200, vocab_size: int = 5_000, hidden_size: int = 100,
+                            seed: int = 0) -> float:
+    """Multiply-adds per second of a float32 one-hot ``(rows, V) @ (V, H)`` here.
+
+    A small calibration (about a tenth of a second) for :func:`cost_explorer`'s
+    ``macs_per_second``. Machine-dependent: never assert its value.
+    """
+    rng = np.random.default_rng(seed)
+    x = np.zeros((rows, vocab_size), dtype=np.float32)
+    x[np.arange(rows), rng.integers(0, vocab_size, size=rows)] = 1
+    W = rng.standard_normal((vocab_size, hidden_size)).astype(np.float32)
+    seconds = best_time(lambda: x @ W, repeat=3, min_time=0.02)
+    return rows * vocab_size * hidden_size / seconds
+
+
+def _sci(n: float) -> str:
+    """A count that reads aloud: '20,000' or '2.0 × 10<sup>10</sup>'."""
+    if n < 1e6:
+        return f"{n:,.0f}"
+    e = int(np.floor(np.log10(n)))
+    return f"{n / 10 ** e:.1f} × 10<sup>{e}</sup>"
+
+
+class CostExplorer(Explorer):
+    """See :func:`cost_explorer`. Attributes: ``vocab`` (SelectionSlider), ``result``,
+    ``plot``, ``note``; ``values`` holds the last figures (see :func:`input_layer_cost`)."""
+
+    _kind = "cost"
+
+    def __init__(self, vocab_size: int = 1_000_000, hidden_size: int = 100, batch_size: int = 100,
+                 context_size: int = 2, macs_per_second: float = DEFAULT_MACS_PER_SECOND,
+                 corpus_words: int = 929_589):
+        super().__init__()
+        if not (isinstance(macs_per_second, numbers.Real) and macs_per_second > 0):
+            raise ValueError(f"macs_per_second must be a positive number, got {macs_per_second!r}")
+        input_layer_cost(vocab_size, hidden_size, batch_size, context_size)   # validates
+        self.hidden_size, self.batch_size, self.context_size = hidden_size, batch_size, context_size
+        self.macs_per_second = float(macs_per_second)
+        self.corpus_words = int(corpus_words)
+        sizes = sorted(set(VOCAB_SIZES) | {int(vocab_size)})
+        self.vocab = widgets.SelectionSlider(
+            options=[(f"{v:,}", v) for v in sizes], value=int(vocab_size),
+            description="vocabulary size V", style=slider_style(),
+            layout=widgets.Layout(width="640px"), continuous_update=True)
+        self.vocab.add_class("w2v-ctl-vocab")
+        R = batch_size * context_size
+        note = (f"Counted, not timed: a batch of {batch_size} targets × {context_size} context words "
+                f"= {R} rows, hidden size H = {hidden_size}, float32 weights. The one-hot MatMul "
+                f"does R·V·H multiply-adds forward and as many for dW; the Embedding copies R·H "
+                f"numbers forward and adds R·H back. Times assume "
+                f"{_sci(self.macs_per_second)} operations per second (one CPU core; measure yours "
+                f"with <code>w2vlib.study.widgets.measure_macs_per_second()</code>) and ignore the few µs "
+                f"every NumPy call costs. Epoch = {self.corpus_words:,} target words (PTB train).")
+        self._assemble("One-hot MatMul vs Embedding (임베딩 계층): what V costs", [self.vocab],
+                       note, plot=True)
+        self._refresh()
+
+    def _update(self) -> None:
+        V = int(self.vocab.value)
+        c = input_layer_cost(V, self.hidden_size, self.batch_size, self.context_size)
+        rate = self.macs_per_second
+        t_mm, t_emb = c["matmul_ops"] / rate, c["embedding_ops"] / rate
+        batches = -(-self.corpus_words // self.batch_size)
+        self.values = dict(c, vocab_size=V, matmul_seconds=t_mm, embedding_seconds=t_emb,
+                           matmul_epoch_seconds=t_mm * batches, embedding_epoch_seconds=t_emb * batches)
+        rows = [
+            ["input of one batch", format_bytes(c["onehot_input_bytes"]),
+             format_bytes(c["embedding_input_bytes"])],
+            ["work per batch (fwd + bwd)", _sci(c["matmul_ops"]) + " mult-adds",
+             _sci(c["embedding_ops"]) + " copies/adds"],
+            ["≈ time per batch", format_seconds(t_mm), format_seconds(t_emb)],
+            ["≈ time per epoch", format_seconds(t_mm * batches), format_seconds(t_emb * batches)],
+            ["W<sub>in</sub> itself (both)", format_bytes(c["weights_bytes"]), ""],
+        ]
+        table = html_table(["V = " + f"{V:,}", "one-hot × W<sub>in</sub> (MatMul)",
+                        "W<sub>in</sub>[ids] (Embedding)"],
+                       [[f'<td class="w2v-left">{r[0]}</td>'] + [f"<td>{x}</td>" for x in r[1:]]
+                        for r in rows], left=(0,))
+        headline = (f'<div class="w2v-big">The Embedding does <b>{V:,}×</b> less arithmetic '
+                    f'(the ratio is V itself) and its input is <b>{V // 2:,}×</b> smaller.</div>')
+        self.result.value = headline + table
+        self.plot.value = self._draw(V)
+
+    def _draw(self, V: int) -> bytes:
+        vs = np.logspace(3, 7, 41)
+        costs = [input_layer_cost(int(v), self.hidden_size, self.batch_size, self.context_size)
+                 for v in vs]
+        now = input_layer_cost(V, self.hidden_size, self.batch_size, self.context_size)
+        rate = self.macs_per_second
+        seconds = [(1e-6, "1 µs"), (1e-3, "1 ms"), (1.0, "1 s"), (60.0, "1 min"), (3600.0, "1 h")]
+        kib = [(2.0 ** (10 * k), f"1 {u}") for k, u in enumerate(("B", "KiB", "MiB", "GiB", "TiB"))]
+        with plot_style():
+            fig = figure(9, 3.4, left=0.09, wspace=0.32)
+            ax1, ax2 = fig.subplots(1, 2)
+            for ax, key_mm, key_emb, scale, ticks, ylabel, title in (
+                    (ax1, "matmul_ops", "embedding_ops", 1 / rate, seconds, "time per batch",
+                     "time per batch (estimated)"),
+                    (ax2, "onehot_input_bytes", "embedding_input_bytes", 1, kib, "memory per batch",
+                     "memory of the input")):
+                mm = np.array([c[key_mm] for c in costs]) * scale
+                emb = np.array([c[key_emb] for c in costs]) * scale
+                ax.loglog(vs, mm, color=ORANGE, lw=2.5, label="one-hot MatMul")
+                ax.loglog(vs, emb, color=BLUE, lw=2.5, label="Embedding")
+                ax.plot([V, V], [now[key_mm] * scale, now[key_emb] * scale], "o", color="black",
+                        ms=7)
+                ax.axvline(V, color=GREY, ls=":", lw=1)
+                # widen the range to the nearest labelled tick on each side
+                lo = min([v for v, _ in ticks if v <= emb.min()] or [emb.min()]) / 2
+                hi = max([v for v, _ in ticks if v >= mm.max()] or [mm.max()]) * 2
+                inside = [(v, t) for v, t in ticks if lo <= v <= hi]
+                ax.set_ylim(lo, hi)
+                log_ticks(ax.yaxis, [v for v, _ in inside], [t for _, t in inside])
+                log_ticks(ax.xaxis, [1e3, 1e4, 1e5, 1e6, 1e7], ["1k", "10k", "100k", "1M", "10M"])
+                ax.set_xlabel("vocabulary size V")
+                ax.set_ylabel(ylabel)
+                ax.set_title(title)
+                ax.grid(True, alpha=0.3)
+            ax2.axhline(16 * 2 ** 30, color="dimgray", ls="--", lw=1.2)
+            ax2.text(1.2e3, 16 * 2 ** 30 / 5, "16 GiB: a laptop's RAM", color="dimgray", fontsize=10)
+            ax1.legend(loc="upper left")
+            return to_png(fig)
+
+    def __repr__(self) -> str:
+        return f"CostExplorer(V={self.vocab.value:,})"
+
+
+def cost_explorer(vocab_size: int = 1_000_000, hidden_size: int = 100, batch_size: int = 100,
+                  context_size: int = 2, macs_per_second: float = DEFAULT_MACS_PER_SECOND,
+                  corpus_words: int = 929_589) -> CostExplorer:
+    """Vocabulary-size slider -> memory and time of one-hot MatMul vs Embedding.
+
+    The figures come from :func:`input_layer_cost` (arithmetic, deterministic);
+    times divide the operation count by ``macs_per_second`` (default 1e10,
+    stated in the explorer; pass :func:`measure_macs_per_second` for this
+    machine). Drive it with ``ex.vocab.value = 10_000`` (a value from
+    :data:`VOCAB_SIZES` or the ``vocab_size`` it was made with); read
+    ``ex.result.value`` or ``ex.values``.
+    """
+    return CostExplorer(vocab_size, hidden_size, batch_size, context_size, macs_per_second,
+                        corpus_words)
+
+
