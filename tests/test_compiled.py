@@ -1,4 +1,4 @@
-"""compiled.py: the numba backend runs word2vec's per-word loop, exactly, and fast.
+"""speed/compiled.py + threads.py: the numba backend runs word2vec's per-word loop, exactly, and fast.
 
 The exactness tests compare one serial pass of ``train_word2vec(backend="numba")``
 with ``reference_train`` below: the same loop written plainly in Python (Python
@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -22,7 +23,7 @@ from w2vlib.speed import AliasSampler, keep_probabilities, train_word2vec
 pytest.importorskip("numba", reason="the numba backend needs the fast extra "
                     "(pip install -e '.[fast]'); `make setup` installs it")
 
-from w2vlib.speed import compiled  # noqa: E402
+from w2vlib.speed import compiled, schedule, threads  # noqa: E402
 
 MASK = (1 << 64) - 1
 
@@ -185,11 +186,11 @@ def test_threads_split_each_block_into_chunks_that_cover_it_once(monkeypatch):
             f.set_result(fn(*args))
             return f
 
-    monkeypatch.setattr(compiled, "ThreadPoolExecutor", InOrder)
+    monkeypatch.setattr(threads, "ThreadPoolExecutor", InOrder)
     corpus = small_corpus(6, length=2_500)
     res = train_word2vec(corpus, 25, dim=8, window=2, negative=3, epochs=2, lr=0.05, seed=11,
                          subsample=1e-2, backend="numba", workers=2, progress=False)
-    chunks = 2 * compiled.CHUNKS_PER_WORKER
+    chunks = 2 * threads.CHUNKS_PER_WORKER
     W_in, W_out, _ = reference_train(corpus, 25, seed=11, epochs=2, subsample=1e-2,
                                      chunks=chunks)
     np.testing.assert_allclose(res.W_in, W_in, rtol=2e-4, atol=2e-6)
@@ -206,9 +207,9 @@ def test_the_interpreted_loop_is_the_compiled_loop(name):
     for fn in (getattr(compiled, name), compiled.interpreted(getattr(compiled, name))):
         W_in, W_out = start.copy(), np.zeros_like(start)
         with np.errstate(over="ignore"):
-            loss, n, state = fn(W_in, W_out, corpus, np.arange(300), 0, 300, 2, True, 3,
-                                sampler.prob, sampler.alias, 0.05, (0.0, 1e-4), 1e-4, False,
-                                np.uint64(99))
+            loop = compiled.loop_settings(sampler, window=2, negative=3, lr0=0.05,
+                                          total_words=1e4)
+            loss, n, state = fn(W_in, W_out, corpus, np.arange(300), 0, 300, loop, np.uint64(99))
         outs.append((W_in, W_out, float(loss), int(n), int(state)))
     (a_in, a_out, a_loss, a_n, a_state), (b_in, b_out, b_loss, b_n, b_state) = outs
     assert not hasattr(compiled.interpreted(compiled.cbow_chunk), "py_func")
@@ -216,6 +217,27 @@ def test_the_interpreted_loop_is_the_compiled_loop(name):
     np.testing.assert_allclose(a_in, b_in, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(a_out, b_out, rtol=1e-4, atol=1e-6)
     assert a_loss == pytest.approx(b_loss, rel=1e-4)
+
+
+def test_one_learning_rate_schedule_serves_both_loops():
+    """The compiled loop jits the schedule's own function: one source, the same numbers."""
+    assert compiled.learning_rate.py_func is schedule.learning_rate
+    assert compiled.interpreted(compiled.cbow_chunk).__globals__["learning_rate"] \
+        is schedule.learning_rate
+    for done in (0.0, 123.0, 999.0, 5000.0):
+        assert compiled.learning_rate(0.05, done, 1000.0, schedule.MIN_LR_FACTOR) == \
+            schedule.learning_rate(0.05, done, 1000.0, schedule.MIN_LR_FACTOR)
+
+
+def test_loop_settings_have_one_type_whatever_the_caller_passes():
+    """Ints, numpy ints and floats give the same LoopSettings types, so nothing recompiles."""
+    sampler = AliasSampler(np.array([3, 1, 2]))
+    a = compiled.loop_settings(sampler, window=np.int64(2), negative=3, lr0=1, total_words=10)
+    b = compiled.loop_settings(sampler, window=2, negative=np.int32(3), lr0=0.5,
+                               total_words=np.float32(7), mean_grad=np.True_)
+    assert [type(x) for x in a] == [type(x) for x in b]
+    assert a.prob.dtype == np.float64 and a.alias.dtype == np.int64 and a.alias.flags.c_contiguous
+    assert compiled.loop_settings(sampler, window=1, negative=1, lr0=0.1).total_words == np.inf
 
 
 def test_xorshift_matches_the_reference_and_draws_uniformly():
@@ -248,9 +270,9 @@ def test_negatives_follow_the_sampler_distribution():
         # h = 1e-4 keeps every score ~0, so each draw of row w adds lr (0 - 1/2) h = -1e-4
         W_in = np.full((V, dim), 1e-4, dtype=np.float32)
         W_out = np.zeros((V, dim), dtype=np.float32)
-        _, _, state = compiled.cbow_chunk(W_in, W_out, stream, np.arange(2), 0, 1, 1, False,
-                                          50, sampler.prob, sampler.alias, 2.0, (0.0, 0.0),
-                                          1e-4, False, np.uint64(state))
+        loop = compiled.loop_settings(sampler, window=1, shrink=False, negative=50, lr0=2.0)
+        _, _, state = compiled.cbow_chunk(W_in, W_out, stream, np.arange(2), 0, 1, loop,
+                                          np.uint64(state))
         hits += np.rint(-W_out[:, 0] / 1e-4)
     hits[7] = 0                                         # the target row got +1 (and is skipped)
     p = sampler.p.copy()
@@ -290,9 +312,9 @@ def test_a_python_int_state_is_read_as_uint64():
     for state in (12345, np.uint64(12345)):
         W_in = np.full((25, 4), 0.1, dtype=np.float32)
         W_out = np.zeros_like(W_in)
-        loss, n, new = compiled.cbow_chunk(W_in, W_out, corpus, np.arange(300), 0, 300, 2, True,
-                                           3, sampler.prob, sampler.alias, 0.05, (0.0, 1e-4),
-                                           1e-4, False, state)
+        loop = compiled.loop_settings(sampler, window=2, negative=3, lr0=0.05, total_words=1e4)
+        loss, n, new = compiled.cbow_chunk(W_in, W_out, corpus, np.arange(300), 0, 300, loop,
+                                           state)
         outs.append((W_out.copy(), new))
     assert isinstance(outs[0][1], int) and outs[0][1] == outs[1][1]
     np.testing.assert_array_equal(outs[0][0], outs[1][0])
@@ -338,6 +360,8 @@ def test_divergence_is_reported():
     (dict(workers=2), ValueError, "workers=2 needs backend='numba'"),
     (dict(backend="numba", workers=0), ValueError, "workers must be an int >= 1"),
     (dict(backend="numba", workers=10_000), ValueError, "at most .* threads"),
+    (dict(backend="numba", profiler=types.SimpleNamespace(part=lambda label: None)), ValueError,
+     "profiler applies to backend='numpy' only"),
 ])
 def test_bad_backend_arguments(kwargs, error, message):
     with pytest.raises(error, match=message):

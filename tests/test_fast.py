@@ -1,16 +1,21 @@
-"""fast.py: the vectorised trainer does exactly what the layer models + SGD do, only faster."""
+"""speed/: the vectorised trainer does exactly what the layer models + SGD do, only faster."""
 
+import contextlib
+import dataclasses
 import json
-from pathlib import Path
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
-from w2vlib.speed import word2vec as F
+from w2vlib.datasets import shipped_file
 from w2vlib.evaluate import most_similar
-from w2vlib.speed import AliasSampler, Word2VecResult, keep_probabilities, train_word2vec
 from w2vlib.models import CBOW, SkipGram
 from w2vlib.optim import SGD
+from w2vlib.speed import AliasSampler, Word2VecResult, config, keep_probabilities, samplers, train_word2vec
+from w2vlib.speed import numpy_kernels as kernels
+from w2vlib.speed.sparse import SparseSGD, grad_rows, sparse_model
 
 V, H, WINDOW, K, N = 12, 4, 2, 3, 6
 
@@ -54,7 +59,7 @@ def test_one_fast_cbow_step_is_one_layer_cbow_sgd_step_with_lr_times_n(monkeypat
     SGD(lr=lr * N).update(model.params, model.grads)      # the layer's gradient carries 1/N
 
     W_in0 = W_in.copy()
-    fast_loss = F._cbow_step(W_in, W_out, contexts, targets, negatives, lr)   # per-example steps
+    fast_loss = kernels.cbow_step(W_in, W_out, contexts, targets, negatives, lr)   # per-example steps
     np.testing.assert_allclose(W_in, model.params[0], rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(W_out, model.params[1], rtol=1e-12, atol=1e-14)
     assert fast_loss / N == pytest.approx(layer_loss, rel=1e-12)
@@ -79,7 +84,7 @@ def test_one_fast_skipgram_step_is_one_layer_skipgram_sgd_step(monkeypatch):
     SGD(lr=lr * N).update(model.params, model.grads)
 
     # the same N*C (centre -> context) pairs, each one example
-    fast_loss = F._sg_step(W_in, W_out, np.repeat(targets, C), contexts.reshape(-1),
+    fast_loss = kernels.sg_step(W_in, W_out, np.repeat(targets, C), contexts.reshape(-1),
                            negatives, lr)
     np.testing.assert_allclose(W_in, model.params[0], rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(W_out, model.params[1], rtol=1e-12, atol=1e-14)
@@ -96,12 +101,15 @@ def test_sparse_sgd_through_the_models_grad_rows_gives_the_same_step(monkeypatch
     contexts = r.integers(0, V, size=(N, 2 * WINDOW))
     targets = r.integers(0, V, size=N)
     negatives = negatives_avoiding(r, targets, (N, K))
+    sparse_model(models[1])
     for i, m in enumerate(models):
         monkeypatch.setattr(m.ns_loss.sampler, "get_negative_sample", lambda t: negatives)
         m.forward(contexts, targets)
         m.backward()
-        rows = m.grad_rows if i else None
-        SGD(lr=1.5).update(m.params, m.grads, grad_rows=rows)
+        if i:
+            SparseSGD(lr=1.5).update(m.params, m.grads, grad_rows=grad_rows(m))
+        else:
+            SGD(lr=1.5).update(m.params, m.grads)
     for a, b in zip(models[0].params, models[1].params, strict=True):
         np.testing.assert_array_equal(a, b)
 
@@ -132,10 +140,10 @@ def test_the_trainers_stretch_step_equals_the_explicit_step(mean_grad, shrink):
         negs = r.integers(0, V, (stop - start, K))          # may hit the target: skipped in both
         A = [r.standard_normal((V, H)) for _ in range(2)]
         B = [a.copy() for a in A]
-        loss_a, n_a = F._cbow_span_step(A[0], A[1], ids, start, stop, window, radius, negs,
+        loss_a, n_a = kernels.cbow_span_step(A[0], A[1], ids, start, stop, window, radius, negs,
                                         0.1, mean_grad)
         ctx, mask = stream_reference(ids, start, stop, window, radius)
-        loss_b = F._cbow_step(B[0], B[1], ctx, ids[start:stop], negs, 0.1, mask=mask,
+        loss_b = kernels.cbow_step(B[0], B[1], ctx, ids[start:stop], negs, 0.1, mask=mask,
                               mean_grad=mean_grad)
         for a, b in zip(A, B, strict=True):
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-13, err_msg=f"trial {trial}")
@@ -150,8 +158,8 @@ def test_word2vec_rule_adds_e_to_every_context_row_and_the_gradient_rule_e_over_
     W0 = [r.standard_normal((V, H)) for _ in range(2)]
     grad = [w.copy() for w in W0]
     w2v = [w.copy() for w in W0]
-    F._cbow_step(*grad, contexts, targets, negs, 0.1, mean_grad=True)
-    F._cbow_step(*w2v, contexts, targets, negs, 0.1, mean_grad=False)
+    kernels.cbow_step(*grad, contexts, targets, negs, 0.1, mean_grad=True)
+    kernels.cbow_step(*w2v, contexts, targets, negs, 0.1, mean_grad=False)
     np.testing.assert_allclose(w2v[1], grad[1], rtol=1e-14)          # output side: the same
     np.testing.assert_allclose(w2v[0] - W0[0], 4 * (grad[0] - W0[0]), rtol=1e-12, atol=1e-15)
 
@@ -162,18 +170,18 @@ def test_a_negative_equal_to_the_target_is_skipped():
     a = [w.copy() for w in W0]
     b = [w.copy() for w in W0]
     ctx = np.array([[1, 2]])
-    loss_a = F._cbow_step(*a, ctx, np.array([5]), np.array([[5, 6]]), 0.1)   # 5 is the target
-    loss_b = F._cbow_step(*b, ctx, np.array([5]), np.array([[6]]), 0.1)
+    loss_a = kernels.cbow_step(*a, ctx, np.array([5]), np.array([[5, 6]]), 0.1)   # 5 is the target
+    loss_b = kernels.cbow_step(*b, ctx, np.array([5]), np.array([[6]]), 0.1)
     np.testing.assert_allclose(a[0], b[0], rtol=1e-14)
     np.testing.assert_allclose(a[1], b[1], rtol=1e-14)
     assert loss_a == pytest.approx(loss_b)
 
 
 def test_skipgram_pairs_follow_the_window():
-    centre, ctx = F._sg_pairs(10, 0, 3, 2, None)
+    centre, ctx = kernels.sg_pairs(10, 0, 3, 2, None)
     assert list(zip(centre.tolist(), ctx.tolist(), strict=True)) == [
         (0, 1), (0, 2), (1, 0), (1, 2), (1, 3), (2, 0), (2, 1), (2, 3), (2, 4)]
-    centre, ctx = F._sg_pairs(10, 4, 6, 2, np.array([1, 2]))
+    centre, ctx = kernels.sg_pairs(10, 4, 6, 2, np.array([1, 2]))
     assert list(zip(centre.tolist(), ctx.tolist(), strict=True)) == [
         (4, 3), (4, 5), (5, 3), (5, 4), (5, 6), (5, 7)]
 
@@ -300,9 +308,9 @@ def test_result_fields_and_settings():
     assert words == sorted(words) and words[-1] <= res.words_trained
     s = res.settings
     assert s["model"] == "skipgram" and s["seed"] == 7 and s["numpy"] == np.__version__
-    assert s["batch_size"] == F.default_batch_size(np.bincount(corpus), 0.0, "skipgram", 5)
-    assert s["batch_size"] < F.default_batch_size(np.bincount(corpus), 0.0, "cbow", 5)
-    assert s["lr"] == F.DEFAULT_LR["skipgram"]
+    assert s["batch_size"] == samplers.default_batch_size(np.bincount(corpus), 0.0, "skipgram", 5)
+    assert s["batch_size"] < samplers.default_batch_size(np.bincount(corpus), 0.0, "cbow", 5)
+    assert s["lr"] == config.DEFAULT_LR["skipgram"]
     json.dumps(s)                                          # JSON-able, for io.save_vectors(meta=)
     assert "skipgram" in repr(res)
     assert (res.W_in[30:] == res.W_in[30:]).all()           # unused ids keep their start values
@@ -365,6 +373,7 @@ def test_divergence_is_reported_not_hidden():
     (dict(callback="print"), TypeError, "callback must be callable"),
     (dict(seed="0"), TypeError, "seed must be an int"),
     (dict(cbow_update="mean"), ValueError, "cbow_update must be one of"),
+    (dict(profiler=object()), TypeError, "profiler must have a part"),
 ])
 def test_bad_inputs_give_clear_errors(kwargs, error, message):
     args = dict(corpus=np.array([0, 1, 2, 3, 4, 1, 2]), progress=False)
@@ -374,12 +383,88 @@ def test_bad_inputs_give_clear_errors(kwargs, error, message):
         train_word2vec(corpus, **args)
 
 
+# ---------------------------------------------------------------- settings, schedule, profiling
+
+def test_the_config_normalises_and_its_settings_are_the_results():
+    c = config.Word2VecConfig(model="Skip-Gram", dim=np.int64(8), epochs=1, subsample=0)
+    assert (c.model, c.dim, c.lr, c.subsample) == ("skipgram", 8, 0.025, 0.0)
+    assert type(c.dim) is int and type(c.subsample) is float and not c.mean_grad
+    assert config.Word2VecConfig(cbow_update="gradient").mean_grad
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.dim = 9
+    corpus = twin_corpus(22, length=2_000)
+    res = train_word2vec(corpus, model="sg", dim=8, epochs=1, seed=2, progress=False)
+    expected = c.settings(batch=res.settings["batch_size"], vocab_size=30,
+                          corpus_words=len(corpus))
+    assert res.settings == expected | {"seed": 2}
+    assert config.check_model("SG") == "skipgram"
+    with pytest.raises(ValueError, match="did you mean 'cbow'"):
+        config.check_model("cbo")
+
+
+def test_the_learning_rate_falls_linearly_to_its_floor_per_batch():
+    from w2vlib.speed.schedule import MIN_LR_FACTOR, learning_rate
+
+    assert learning_rate(0.1, 250, 1000, MIN_LR_FACTOR) == pytest.approx(0.075)
+    assert learning_rate(0.1, 5000, 1000, MIN_LR_FACTOR) == pytest.approx(0.1 * MIN_LR_FACTOR)
+    corpus = twin_corpus(23, length=1_000)
+    c = config.Word2VecConfig(dim=4, epochs=2, lr=0.1, batch_size=100, shrink_window=False)
+    rng = np.random.default_rng(0)
+    W_in, W_out = rng.random((30, 4), dtype=np.float32), np.zeros((30, 4), np.float32)
+    steps = kernels.epoch_steps(W_in, W_out, c, AliasSampler(np.bincount(corpus)), 100, rng)
+    rates = [lr for *_, lr in steps(1, corpus, None, len(corpus))]      # the second epoch
+    assert rates == [learning_rate(0.1, 1000 + s, 2000, MIN_LR_FACTOR) for s in range(0, 1000, 100)]
+
+
+class RecordingProfiler:
+    """A profiler as the trainer expects one: ``part(label)`` is a context manager."""
+
+    def __init__(self):
+        self.calls, self.open = {}, []
+
+    @contextlib.contextmanager
+    def part(self, label):
+        assert not self.open, f"{label!r} opened inside {self.open}"    # stages never nest
+        self.open.append(label)
+        try:
+            yield
+        finally:
+            self.open.pop()
+            self.calls[label] = self.calls.get(label, 0) + 1
+
+
+@pytest.mark.parametrize("model", ["cbow", "skipgram"])
+def test_a_profiled_run_reports_exactly_the_declared_parts_and_trains_the_same(model):
+    corpus = twin_corpus(24, length=3_000)
+    kw = dict(model=model, dim=8, epochs=2, subsample=1e-2, seed=5, progress=False)
+    profiler = RecordingProfiler()
+    profiled = train_word2vec(corpus, profiler=profiler, **kw)
+    plain = train_word2vec(corpus, **kw)
+    assert set(profiler.calls) == set(kernels.PROFILE_PARTS)
+    assert kernels.PROFILE_PARTS == ("sampler", "gather + scores (output side)",
+                                     "gather + sums (input side)", "scatter-add update")
+    n_steps = profiler.calls["sampler"]                # one draw of negatives per step
+    assert n_steps >= 2 * len(corpus) * 0.5 / profiled.settings["batch_size"]
+    assert profiler.calls["scatter-add update"] == 2 * n_steps        # into W_out, then W_in
+    np.testing.assert_array_equal(profiled.W_in, plain.W_in)
+    np.testing.assert_array_equal(profiled.W_out, plain.W_out)
+
+
+def test_the_command_line_has_the_training_flags():
+    proc = subprocess.run([sys.executable, "-m", "w2vlib.speed", "--help"], capture_output=True,
+                          text=True, check=True)
+    for flag in ("--model", "--epochs", "--dim", "--window", "--negative", "--subsample",
+                 "--batch-size", "--lr", "--seed", "--out", "--no-progress"):
+        assert flag in proc.stdout
+    assert proc.stdout.startswith("usage: python -m w2vlib.speed")
+
+
 # ---------------------------------------------------------------- the shipped vectors
 
-SHIPPED = Path(__file__).resolve().parents[1] / "data" / "vectors" / "ptb_cbow.npz"
+SHIPPED = shipped_file("vectors", "ptb_cbow.npz", must_exist=False)
 
 
-@pytest.mark.skipif(not SHIPPED.is_file(), reason="data/vectors/ptb_cbow.npz not built "
+@pytest.mark.skipif(not SHIPPED.is_file(), reason="w2vlib/data/vectors/ptb_cbow.npz not built "
                     "(make vectors)")
 def test_shipped_ptb_vectors():
     from w2vlib.io import load_vectors

@@ -1,11 +1,19 @@
 """Speed: word2vec trained on a whole corpus in seconds (one floor below the book's code).
 
-``train_word2vec`` is the one entry point; ``backend="numpy"`` runs vectorised
-minibatches, ``backend="numba"`` word2vec's own per-word loop compiled
-(:mod:`w2vlib.speed.compiled`). This package imports only the top level of
-:mod:`w2vlib`, never the study tools or the lab.
+``train_word2vec`` is the one entry point (:mod:`w2vlib.speed.word2vec`);
+``backend="numpy"`` runs vectorised minibatches (:mod:`w2vlib.speed.numpy_kernels`),
+``backend="numba"`` word2vec's own per-word loop compiled (:mod:`w2vlib.speed.compiled`,
+driven by :mod:`w2vlib.speed.threads`). Around them: the settings
+(:mod:`w2vlib.speed.config`), the samplers (:mod:`w2vlib.speed.samplers`), the
+learning-rate schedule (:mod:`w2vlib.speed.schedule`) and the command line
+(``python -m w2vlib.speed``, :mod:`w2vlib.speed.cli`). This package imports only the
+top level of :mod:`w2vlib`, never the study tools or the lab.
 """
 
-from .word2vec import AliasSampler, Word2VecResult, keep_probabilities, train_word2vec
+from .config import Word2VecConfig
+from .numpy_kernels import PROFILE_PARTS
+from .samplers import AliasSampler, default_batch_size, keep_probabilities
+from .word2vec import Word2VecResult, train_word2vec
 
-__all__ = ["AliasSampler", "Word2VecResult", "keep_probabilities", "train_word2vec"]
+__all__ = ["AliasSampler", "PROFILE_PARTS", "Word2VecConfig", "Word2VecResult",
+           "default_batch_size", "keep_probabilities", "train_word2vec"]

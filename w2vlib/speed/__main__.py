@@ -1,7 +1,8 @@
-"""``python -m w2vlib.speed``: train word vectors on PTB from the command line."""
+"""``python -m w2vlib.speed``: train word vectors on PTB from the command line (see
+:mod:`w2vlib.speed.cli`)."""
 
 import sys
 
-from .word2vec import main
+from .cli import main
 
 sys.exit(main())

@@ -1,9 +1,9 @@
 """word2vec's own loop, one word at a time, compiled with numba (the ``backend="numba"`` of
-:func:`w2vlib.speed.word2vec.train_word2vec`).
+:func:`w2vlib.speed.train_word2vec`).
 
-The NumPy trainer (:mod:`w2vlib.speed.word2vec`) is fast because it never loops over words in
-Python: a whole minibatch is gathered, multiplied and scattered back at once. It pays
-for that with memory traffic: every batch copies its rows out of ``W_in`` and
+The NumPy trainer (:mod:`w2vlib.speed.numpy_kernels`) is fast because it never loops over
+words in Python: a whole minibatch is gathered, multiplied and scattered back at once. It
+pays for that with memory traffic: every batch copies its rows out of ``W_in`` and
 ``W_out`` into temporaries and adds the updates back in with a scatter. word2vec's C
 loop (and gensim's Cython one) does the opposite: for each centre word it reads the
 handful of rows it needs, updates them **right away**, while they are still in the
@@ -13,9 +13,11 @@ compiles it to machine code.
 
 This module holds that loop, written in plain Python over arrays so that the
 same function runs (slowly) without numba -- :func:`cbow_chunk` and
-:func:`skipgram_chunk` are the lesson, read them beside word2vec.c -- and the
-driver that feeds it one block of the corpus at a time (for the progress bar,
-``time_limit`` and the loss curve). Per centre word, with ``h`` the hidden
+:func:`skipgram_chunk` are the lesson, read them beside word2vec.c, with their two
+helpers :func:`draw_window` and :func:`negative_sampling`. What stays fixed during an
+epoch travels as one :class:`LoopSettings`. The driver that feeds the loop one block
+of the corpus at a time (for the progress bar, ``time_limit``, the loss curve and the
+threads) is :mod:`w2vlib.speed.threads`. Per centre word, with ``h`` the hidden
 vector, ``w_0`` the target's output row and ``w_1..w_k`` the negatives'::
 
     e = 0
@@ -27,25 +29,14 @@ vector, ``w_0`` the target's output row and ``w_1..w_k`` the negatives'::
 after every batch.
 
 Same as the NumPy trainer: initial weights (the same ``W_in`` for the same seed),
-the alias-method sampler tables (:class:`~w2vlib.speed.word2vec.AliasSampler`), the linear
-learning-rate decay (per centre word here), subsampling (the same rule, drawn per
-epoch from the NumPy generator -- not the same draws as the NumPy backend's, which
-uses that generator for other things in between), shrunk windows, the exact sigmoid
-and the stable loss. The
-random numbers *inside* the loop -- window radii and negatives -- come from a
-xorshift64* generator (Vigna 2016) per thread, seeded from the NumPy generator, so
-an int seed gives bit-identical vectors with ``workers=1`` on one machine.
-
-``workers=2`` (or more) runs "Hogwild!" (Recht et al. 2011), as word2vec and gensim
-do: each block of the epoch is cut into contiguous chunks (:data:`CHUNKS_PER_WORKER`
-per thread) that a pool of Python threads takes as each becomes free. The compiled
-loop releases the GIL (``nogil=True``), so the threads run at the same time, reading
-and writing the shared ``W_in``/``W_out`` without locks. (Plain threads rather than
-numba's ``prange``: its default OpenMP layer obeys ``OMP_NUM_THREADS``, which
-``make`` and the benchmark set to 1 for BLAS, and silently ran on one thread.)
-Two threads rarely touch the same row at the same moment, and when they do, one
-update may be lost -- harmless noise for SGD, but the run is no longer repeatable
-bit for bit.
+the alias-method sampler tables (:class:`~w2vlib.speed.samplers.AliasSampler`), the
+learning-rate schedule (the very function :func:`w2vlib.speed.schedule.learning_rate`,
+compiled, called per centre word here), subsampling (the same rule, drawn per epoch
+from the NumPy generator -- not the same draws as the NumPy backend's, which uses that
+generator for other things in between), shrunk windows, the exact sigmoid and the
+stable loss. The random numbers *inside* the loop -- window radii and negatives --
+come from a xorshift64* generator (Vigna 2016) per thread, seeded from the NumPy
+generator, so an int seed gives bit-identical vectors with ``workers=1`` on one machine.
 
 numba is optional (``pip install -e '.[fast]'``; ``make setup`` installs it with the
 dev tools). Without it, ``backend="numba"`` raises :class:`NumbaMissingError`
@@ -55,24 +46,27 @@ cached on disk (``cache=True``): the first call in a fresh checkout compiles the
 :func:`ensure_compiled` does that up front; the trainer calls it *before* its clock
 starts and reports the time apart (``settings["compile_seconds"]``).
 
-Measured (``make bench``, CBOW on PTB, 10 epochs, 2-vCPU AMD EPYC, one run): 0.91 M words/s
-on one thread and 1.49 M on two without subsampling, 1.07 M and 2.54 M with
-``subsample=1e-3`` -- 1.9 to 2.3 times gensim's ``workers=1``/``workers=2`` in the same run,
-and 4 to 7 times the NumPy trainer (the README's speed section has the table).
+How fast: several times the NumPy trainer and about twice gensim at equal settings on
+one and two threads; the measured runs are in ``docs/bench/2026-11-26-ptb-cbow.txt``
+and ``docs/bench/2026-11-26-speed-notes.md``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
+import types
+from typing import NamedTuple
 
 import numpy as np
 
+from .schedule import MIN_LR_FACTOR
+from .schedule import learning_rate as _learning_rate_py
+
 __all__ = ["numba_available", "NumbaMissingError", "ensure_compiled", "prepare", "max_workers",
-           "cbow_chunk", "skipgram_chunk", "run_chunks", "interpreted",
+           "settings", "LoopSettings", "loop_settings", "Chunks", "cbow_chunk", "skipgram_chunk",
+           "draw_window", "negative_sampling", "learning_rate", "run_chunks", "interpreted",
            "xorshift_next", "LOSS_EVERY", "INSTALL_HINT"]
 
 #: What to run when numba is missing.
@@ -90,9 +84,12 @@ _FASTMATH = {"reassoc", "contract", "nsz", "arcp"}
 
 if _numba is not None:
     _jit = _numba.njit(cache=True, fastmath=_FASTMATH, nogil=True, error_model="numpy")
+    _inline = _numba.njit(inline="always")
 else:                                         # pragma: no cover - without numba: plain Python
     def _jit(fn):
         return fn
+
+    _inline = _jit
 
 
 class NumbaMissingError(ImportError):
@@ -113,6 +110,56 @@ def _require_numba():
     return _numba
 
 
+# --------------------------------------------------------------------------- what the loop reads
+
+class LoopSettings(NamedTuple):
+    """What the loop needs besides the weights and the stream; fixed for one epoch.
+
+    Build it with :func:`loop_settings`, which gives every field the type the compiled
+    code was compiled for (another type would compile the loop again).
+    """
+
+    window: int            #: the largest radius
+    shrink: bool           #: draw each centre's radius from 1..window (word2vec)
+    negative: int          #: negatives per example
+    prob: np.ndarray       #: (V,) float64 alias table: keep column i with this probability
+    alias: np.ndarray      #: (V,) int64 alias table: else take alias[i]
+    lr0: float             #: the starting learning rate
+    words_before: float    #: corpus words of the earlier epochs (epoch * T)
+    total_words: float     #: epochs * T: the schedule reaches its floor there
+    min_lr_factor: float   #: the schedule's floor, as a share of lr0
+    mean_grad: bool        #: CBOW adds e / C (the true gradient) rather than e
+
+
+def loop_settings(sampler, *, window: int, negative: int, lr0: float,
+                  total_words: float = math.inf, words_before: float = 0.0,
+                  shrink: bool = True, mean_grad: bool = False,
+                  min_lr_factor: float = MIN_LR_FACTOR) -> LoopSettings:
+    """A :class:`LoopSettings` with the sampler's tables and every field cast.
+
+    sampler: an :class:`~w2vlib.speed.samplers.AliasSampler` (or anything with ``prob``
+    and ``alias``). total_words: ``epochs * T``; the default, infinity, keeps the rate
+    at ``lr0``. The rest as in :class:`LoopSettings`.
+    """
+    return LoopSettings(int(window), bool(shrink), int(negative),
+                        np.ascontiguousarray(sampler.prob, dtype=np.float64),
+                        np.ascontiguousarray(sampler.alias, dtype=np.int64), float(lr0),
+                        float(words_before), float(total_words), float(min_lr_factor),
+                        bool(mean_grad))
+
+
+class Chunks(NamedTuple):
+    """Chunks of centres for :func:`run_chunks`, all (n_chunks,) arrays: chunk k trains
+    centres ``starts[k]:stops[k]`` with random state ``states[k]`` and writes its new
+    state back, its loss sum into ``losses[k]`` and its example count into ``examples[k]``."""
+
+    starts: np.ndarray     #: int64
+    stops: np.ndarray      #: int64
+    states: np.ndarray     #: uint64, never 0
+    losses: np.ndarray     #: float64
+    examples: np.ndarray   #: int64
+
+
 # --------------------------------------------------------------------------- the loop
 
 _U12, _U25, _U27, _U32 = np.uint64(12), np.uint64(25), np.uint64(27), np.uint64(32)
@@ -125,6 +172,9 @@ _F32 = np.float32
 #: the loss curve.
 LOSS_EVERY = 8
 _INV_2_32 = 1.0 / 4294967296.0
+
+#: :func:`w2vlib.speed.schedule.learning_rate`, compiled into the loop.
+learning_rate = _inline(_learning_rate_py)
 
 
 @_jit
@@ -172,21 +222,22 @@ def _loss(f, label, ex):
 
 
 @_jit
-def _negative_sampling(W_out, h, e, target, negative, prob, alias, lr, state, track):
+def negative_sampling(W_out, h, e, target, loop, lr, state, track):
     """word2vec's output side for one example: updates ``W_out`` rows in place,
     accumulates the hidden vector's step in ``e``; returns ``(loss, state)``, the
-    loss only if ``track`` (else 0: the log costs a fifth of the loop's time)."""
-    V = prob.shape[0]
+    loss only if ``track`` (else 0: the log costs a fifth of the loop's time).
+    h, e: (dim,) float32; negatives are drawn with ``loop.prob`` and ``loop.alias``."""
+    V = loop.prob.shape[0]
     dim = h.shape[0]
     loss = 0.0
-    for k in range(negative + 1):
+    for k in range(loop.negative + 1):
         if k == 0:
             w = target
             label = _F32(1.0)
         else:
             state, r = xorshift_next(state)
             col = _below(r, V)
-            w = col if _unit(r) < prob[col] else alias[col]
+            w = col if _unit(r) < loop.prob[col] else loop.alias[col]
             if w == target:                   # the target never serves as its own negative
                 continue
             label = _F32(0.0)
@@ -204,31 +255,28 @@ def _negative_sampling(W_out, h, e, target, negative, prob, alias, lr, state, tr
 
 
 @_jit
-def _window(i, n, window, shrink, state):
+def draw_window(i, n, loop, state):
     """Positions ``lo..hi-1`` around centre ``i`` of a stream of ``n`` words (the centre
-    included, cut at the ends): radius ``1..window`` drawn at random if ``shrink``
-    (word2vec), else ``window``. Returns ``(lo, hi, state)``."""
-    if shrink:
+    included, cut at the ends): radius ``1..loop.window`` drawn at random if
+    ``loop.shrink`` (word2vec), else ``loop.window``. Returns ``(lo, hi, state)``."""
+    if loop.shrink:
         state, r = xorshift_next(state)
-        b = 1 + _below(r, window)
+        b = 1 + _below(r, loop.window)
     else:
-        b = window
+        b = loop.window
     return max(i - b, 0), min(i + b + 1, n), state
 
 
 @_jit
-def cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negative,
-               prob, alias, lr0, progress, min_lr, mean_grad, seed_state):
+def cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, loop, seed_state):
     """Train CBOW on the centres ``stream[start:stop]``; the whole loop.
 
     W_in, W_out: (V, dim) float32, updated in place. stream: (n,) int64 ids of the
     epoch (after subsampling); contexts may reach outside ``start:stop`` but not
-    outside ``stream``. raw_pos: (n,) each id's position in the epoch's full corpus,
-    for the learning rate. progress: ``(epoch_offset, 1 / (epochs * T))``, so that
-    centre ``i`` trains at ``lr0 * max(1 - (epoch_offset + raw_pos[i]) / (epochs T), min_lr)``
-    -- the NumPy backend's schedule, per word. shrink: draw each radius from
-    ``1..window``. prob, alias: the alias sampler's tables. mean_grad: add
-    ``e / C`` (the true gradient) instead of ``e`` to each context row.
+    outside ``stream``. raw_pos: (n,) int64, each id's position in the epoch's full
+    corpus, for the learning rate: centre ``i`` trains at
+    ``learning_rate(lr0, words_before + raw_pos[i], total_words, min_lr_factor)``.
+    loop: the :class:`LoopSettings` (window, negatives, sampler tables, schedule).
     seed_state: the xorshift64* state (non-zero; converted to uint64 first: numba would
     turn a Python int mixed with uint64 into float64).
 
@@ -239,12 +287,11 @@ def cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negati
     dim = W_in.shape[1]
     h = np.empty(dim, dtype=np.float32)
     e = np.empty(dim, dtype=np.float32)
-    offset, inv_total = progress
     state = np.uint64(seed_state)
     loss = 0.0
     examples = 0
     for i in range(start, stop):
-        lo, hi, state = _window(i, n, window, shrink, state)
+        lo, hi, state = draw_window(i, n, loop, state)
         count = hi - lo - 1
         if count <= 0:
             continue
@@ -259,14 +306,14 @@ def cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negati
         inv = _F32(1.0 / count)
         for d in range(dim):
             h[d] *= inv
-        lr = lr0 * max(1.0 - (offset + raw_pos[i]) * inv_total, min_lr)
+        lr = learning_rate(loop.lr0, loop.words_before + raw_pos[i], loop.total_words,
+                           loop.min_lr_factor)
         track = i % LOSS_EVERY == 0
-        lo_, state = _negative_sampling(W_out, h, e, stream[i], negative, prob, alias, lr, state,
-                                        track)
+        lo_, state = negative_sampling(W_out, h, e, stream[i], loop, lr, state, track)
         if track:
             loss += lo_
             examples += 1
-        if mean_grad:
+        if loop.mean_grad:
             for d in range(dim):
                 e[d] *= inv
         for j in range(lo, hi):
@@ -278,22 +325,21 @@ def cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negati
 
 
 @_jit
-def skipgram_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negative,
-                   prob, alias, lr0, progress, min_lr, mean_grad, seed_state):
+def skipgram_chunk(W_in, W_out, stream, raw_pos, start, stop, loop, seed_state):
     """Train skip-gram on the centres ``stream[start:stop]``: each (centre, context)
     pair is one example, the centre's row predicts the context word and is updated
     after the pair (as word2vec does). Arguments and return as :func:`cbow_chunk`
-    (``mean_grad`` is ignored)."""
+    (``loop.mean_grad`` is ignored)."""
     n = stream.shape[0]
     dim = W_in.shape[1]
     e = np.empty(dim, dtype=np.float32)
-    offset, inv_total = progress
     state = np.uint64(seed_state)
     loss = 0.0
     examples = 0
     for i in range(start, stop):
-        lo, hi, state = _window(i, n, window, shrink, state)
-        lr = lr0 * max(1.0 - (offset + raw_pos[i]) * inv_total, min_lr)
+        lo, hi, state = draw_window(i, n, loop, state)
+        lr = learning_rate(loop.lr0, loop.words_before + raw_pos[i], loop.total_words,
+                           loop.min_lr_factor)
         centre = stream[i]
         h = W_in[centre]                      # a view: the row itself, updated below
         track = i % LOSS_EVERY == 0
@@ -302,8 +348,7 @@ def skipgram_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, ne
                 continue
             for d in range(dim):
                 e[d] = 0.0
-            lo_, state = _negative_sampling(W_out, h, e, stream[j], negative, prob, alias,
-                                            lr, state, track)
+            lo_, state = negative_sampling(W_out, h, e, stream[j], loop, lr, state, track)
             if track:
                 loss += lo_
                 examples += 1
@@ -313,29 +358,20 @@ def skipgram_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, ne
 
 
 @_jit
-def _chunk(cbow, W_in, W_out, stream, raw_pos, start, stop, window, shrink, negative, prob,
-           alias, lr0, progress, min_lr, mean_grad, state):
-    if cbow:
-        return cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negative,
-                          prob, alias, lr0, progress, min_lr, mean_grad, state)
-    return skipgram_chunk(W_in, W_out, stream, raw_pos, start, stop, window, shrink, negative,
-                          prob, alias, lr0, progress, min_lr, mean_grad, state)
-
-
-@_jit
-def run_chunks(cbow, W_in, W_out, stream, raw_pos, starts, stops, window, shrink, negative,
-               prob, alias, lr0, progress, min_lr, mean_grad, states, losses, examples):
-    """Run chunk ``k`` (centres ``starts[k]:stops[k]``) for every k, one after another,
-    with state ``states[k]``; write each chunk's loss sum and example count into
-    ``losses[k]``, ``examples[k]`` and its new state back into ``states[k]``.
-    ``cbow``: True for CBOW, False for skip-gram."""
-    for k in range(starts.shape[0]):
-        lo_, n_, st = _chunk(cbow, W_in, W_out, stream, raw_pos, starts[k], stops[k], window,
-                             shrink, negative, prob, alias, lr0, progress, min_lr, mean_grad,
-                             states[k])
-        losses[k] = lo_
-        examples[k] = n_
-        states[k] = st
+def run_chunks(cbow, W_in, W_out, stream, raw_pos, loop, chunks):
+    """Run every chunk of ``chunks`` (a :class:`Chunks`), one after another, with
+    :func:`cbow_chunk` (``cbow`` True) or :func:`skipgram_chunk`; the compiled entry
+    point (it releases the GIL, so threads can run it side by side)."""
+    for k in range(chunks.starts.shape[0]):
+        if cbow:
+            lo_, n_, st = cbow_chunk(W_in, W_out, stream, raw_pos, chunks.starts[k],
+                                     chunks.stops[k], loop, chunks.states[k])
+        else:
+            lo_, n_, st = skipgram_chunk(W_in, W_out, stream, raw_pos, chunks.starts[k],
+                                         chunks.stops[k], loop, chunks.states[k])
+        chunks.losses[k] = lo_
+        chunks.examples[k] = n_
+        chunks.states[k] = st
 
 
 # --------------------------------------------------------------------------- compiling
@@ -345,13 +381,15 @@ def interpreted(fn):
     down*: ``fn.py_func`` alone would still call the compiled helpers. For teaching
     and testing (it is ~100x slower); run it under ``np.errstate(over="ignore")``, as
     NumPy warns when the random generator's uint64 product wraps around."""
-    import types
-
     names: dict = dict(globals())
     for name, value in list(names.items()):
         py = getattr(value, "py_func", None)
-        if py is not None and getattr(py, "__module__", None) == __name__:
+        if py is None:
+            continue
+        if getattr(py, "__module__", None) == __name__:   # calls other loop functions
             names[name] = types.FunctionType(py.__code__, names, py.__name__, py.__defaults__)
+        else:                                             # e.g. the schedule: self-contained
+            names[name] = py
     return names[getattr(fn, "__name__", None) or fn.py_func.__name__]
 
 
@@ -362,19 +400,12 @@ def ensure_compiled(model: str = "cbow") -> float:
     t0 = time.perf_counter()
     W = np.zeros((4, 2), dtype=np.float32)
     stream = np.arange(4, dtype=np.int64)
-    one = np.array([1], dtype=np.uint64)
-    run_chunks(
-        model == "cbow", W.copy(), W.copy(), stream, stream, np.array([0]), np.array([4]), 1,
-        True, 1, np.ones(4), stream, 0.01, (0.0, 0.01), 1e-4, False, one, np.zeros(1),
-        np.zeros(1, dtype=np.int64))
+    tables = types.SimpleNamespace(prob=np.ones(4), alias=stream)
+    loop = loop_settings(tables, window=1, negative=1, lr0=0.01, total_words=100.0)
+    chunks = Chunks(np.array([0], dtype=np.int64), np.array([4], dtype=np.int64),
+                    np.array([1], dtype=np.uint64), np.zeros(1), np.zeros(1, dtype=np.int64))
+    run_chunks(model == "cbow", W.copy(), W.copy(), stream, stream, loop, chunks)
     return time.perf_counter() - t0
-
-
-
-# --------------------------------------------------------------------------- the driver
-
-#: With several threads, each block is cut into this many chunks per thread.
-CHUNKS_PER_WORKER = 4
 
 
 def max_workers() -> int:
@@ -405,64 +436,3 @@ def settings(compile_seconds: float) -> dict:
         "sigmoid": "exact: 1 / (1 + exp(-s)) computed through exp(-|s|), no clipping",
         "compile_seconds": round(compile_seconds, 3),
     }
-
-
-def epoch_steps(W_in, W_out, *, model, window, negative, sampler, shrink_window, lr0, min_lr,
-                mean_grad, workers, epochs, rng, block):
-    """The compiled backend for :func:`w2vlib.speed.word2vec.train_word2vec`.
-
-    Returns ``steps(epoch, stream, kept_pos, T)``, which trains one epoch in blocks of
-    ``block`` centre words and yields after each block ``(raw words passed in the epoch, loss sum,
-    examples, centres, lr at the block's start)``. With ``workers > 1`` a block is cut
-    into ``CHUNKS_PER_WORKER * workers`` contiguous chunks, each with its own random
-    state, handed to the threads as they become free.
-    """
-    prob = np.ascontiguousarray(sampler.prob, dtype=np.float64)
-    alias = np.ascontiguousarray(sampler.alias, dtype=np.int64)
-    n_chunks = 1 if workers == 1 else CHUNKS_PER_WORKER * workers
-    states = rng.integers(1, 2**63, size=n_chunks, dtype=np.uint64)   # xorshift: never 0
-    losses = np.zeros(n_chunks)
-    examples = np.zeros(n_chunks, dtype=np.int64)
-    cbow = model == "cbow"
-
-    every_position: list[np.ndarray] = []
-
-    def steps(epoch, stream, kept_pos, T):
-        stream = np.ascontiguousarray(stream, dtype=np.int64)
-        if not stream.flags.writeable:        # numba would compile again for a read-only array
-            stream = stream.copy()
-        n = len(stream)
-        if kept_pos is None:
-            if not every_position:
-                every_position.append(np.arange(T, dtype=np.int64))
-            raw_pos = every_position[0]
-        else:
-            raw_pos = np.ascontiguousarray(kept_pos, dtype=np.int64)
-        progress = (float(epoch * T), 1.0 / (epochs * T))
-        fixed = (window, bool(shrink_window), negative, prob, alias, lr0, progress, min_lr,
-                 bool(mean_grad))
-
-        def run(k, starts, stops):            # chunks k.. of the block, one after another
-            ks = slice(k, k + len(starts))
-            run_chunks(cbow, W_in, W_out, stream, raw_pos, starts, stops, *fixed, states[ks],
-                       losses[ks], examples[ks])
-
-        # workers > 1: the chunks go to whichever thread is free, so a thread the OS pauses
-        # for a moment does not hold the others back until the block ends
-        pool = ThreadPoolExecutor(workers) if workers > 1 else contextlib.nullcontext()
-        with pool:
-            for s in range(0, n, block):
-                e_ = min(s + block, n)
-                bounds = np.linspace(s, e_, n_chunks + 1).astype(np.int64)
-                if workers == 1:
-                    run(0, bounds[:-1], bounds[1:])
-                else:
-                    for f in [pool.submit(run, k, bounds[k:k + 1], bounds[k + 1:k + 2])
-                              for k in range(n_chunks)]:
-                        f.result()                # re-raises an error of the loop here
-                raw_after = (e_ if kept_pos is None
-                             else (int(kept_pos[e_ - 1]) + 1 if e_ < n else T))
-                lr_t = lr0 * max(1.0 - (progress[0] + raw_pos[s]) * progress[1], min_lr)
-                yield raw_after, float(losses.sum()), int(examples.sum()), e_ - s, lr_t
-
-    return steps
