@@ -173,16 +173,18 @@ def test_part_timer_wrap_and_restore_instances_classes_and_modules():
 
 
 def test_wrapped_methods_keep_their_signature():
-    # the Trainer inspects optimizer.update for a grad_rows parameter: timing must not hide it
+    # SparseTrainer inspects optimizer.update for a grad_rows parameter: timing must not hide it
     import inspect
 
-    from w2vlib.optim import Adam
+    from w2vlib.models import CBOW
+    from w2vlib.speed.sparse import LazyAdam, SparseTrainer, sparse_model
 
-    opt = Adam()
+    opt = LazyAdam()
     expected = inspect.signature(opt.update)
     timer = PartTimer()
     timer.wrap(opt, "update", "optimizer")
     assert inspect.signature(opt.update) == expected
+    SparseTrainer(sparse_model(CBOW(V, 4, 1, CORPUS, seed=0)), opt)    # still accepted
     timer.restore()
 
 

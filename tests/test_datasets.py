@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from w2vlib import datasets
+from w2vlib import datasets, download
 from w2vlib.datasets import (
     ChecksumError,
     DatasetError,
@@ -104,11 +104,11 @@ def dead_url():
 @pytest.fixture(autouse=True)
 def clean_state(monkeypatch):
     monkeypatch.delenv("W2VLIB_PTB_URL", raising=False)
-    datasets._verified.clear()
+    download.verified.clear()
     datasets._train_vocab.cache_clear()
     datasets._split_corpus.cache_clear()
     yield
-    datasets._verified.clear()
+    download.verified.clear()
     datasets._train_vocab.cache_clear()
     datasets._split_corpus.cache_clear()
 
@@ -246,7 +246,7 @@ def test_fetch_ptb_downloads_then_is_a_noop(fake_ptb, tmp_path):
     assert len(fake_ptb.requests) == 3
     assert leftovers(tmp_path) == ["ptb/ptb.test.txt", "ptb/ptb.train.txt",
                                    "ptb/ptb.valid.txt"]
-    datasets._verified.clear()  # even without the in-memory record: hash, no download
+    download.verified.clear()  # even without the in-memory record: hash, no download
     assert datasets.fetch_ptb(data_dir=tmp_path, base_url=fake_ptb.base) == paths
     assert len(fake_ptb.requests) == 3
 

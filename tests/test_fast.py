@@ -15,7 +15,7 @@ from w2vlib.models import CBOW, SkipGram
 from w2vlib.optim import SGD
 from w2vlib.speed import AliasSampler, Word2VecResult, config, keep_probabilities, samplers, train_word2vec
 from w2vlib.speed import numpy_kernels as kernels
-from w2vlib.speed.sparse import SparseSGD, grad_rows, sparse_model
+from w2vlib.speed.sparse import SparseSGD, rows_written, sparse_model
 
 V, H, WINDOW, K, N = 12, 4, 2, 3, 6
 
@@ -107,7 +107,7 @@ def test_sparse_sgd_through_the_models_grad_rows_gives_the_same_step(monkeypatch
         m.forward(contexts, targets)
         m.backward()
         if i:
-            SparseSGD(lr=1.5).update(m.params, m.grads, grad_rows=grad_rows(m))
+            SparseSGD(lr=1.5).update(m.params, m.grads, grad_rows=rows_written(m))
         else:
             SGD(lr=1.5).update(m.params, m.grads)
     for a, b in zip(models[0].params, models[1].params, strict=True):

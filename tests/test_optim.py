@@ -111,11 +111,11 @@ def test_check_pairs_is_the_shared_validation():
         check_pairs([np.zeros(2)], [np.zeros(3)])
 
 
-def test_adam_next_step_size_counts_steps_and_folds_in_the_bias_correction():
+def test_adam_begin_step_counts_steps_and_folds_in_the_bias_correction():
     opt = Adam(lr=0.1, beta1=0.8, beta2=0.99)
     p, g = [np.zeros(3)], [np.ones(3)]
-    assert opt.next_step_size(p, g) == pytest.approx(0.1 * np.sqrt(1 - 0.99) / (1 - 0.8))
+    assert opt.begin_step(p, g) == pytest.approx(0.1 * np.sqrt(1 - 0.99) / (1 - 0.8))
     assert opt.iter == 1 and opt.m[0].shape == (3,)
-    assert opt.next_step_size(p, g) == pytest.approx(0.1 * np.sqrt(1 - 0.99 ** 2) / (1 - 0.8 ** 2))
+    assert opt.begin_step(p, g) == pytest.approx(0.1 * np.sqrt(1 - 0.99 ** 2) / (1 - 0.8 ** 2))
     with pytest.raises(ValueError, match="shape"):
-        opt.next_step_size([np.zeros(3)], [np.zeros(2)])
+        opt.begin_step([np.zeros(3)], [np.zeros(2)])

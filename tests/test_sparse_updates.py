@@ -15,7 +15,7 @@ from w2vlib.speed.sparse import (
     SparseEmbedding,
     SparseSGD,
     SparseTrainer,
-    grad_rows,
+    rows_written,
     sparse_model,
     unique_with_rows,
 )
@@ -99,31 +99,31 @@ def test_sparse_model_swaps_layers_in_place_sharing_the_arrays(Model):
     assert m.ns_loss.embed_dot.embed.grads is m.ns_loss.grads
     assert m.ns_loss.grads[0] is m.grads[1]
     assert sparse_model(m).sparse_layers == m.sparse_layers       # twice is harmless
-    assert grad_rows(m) == [None, None]                            # before any backward
+    assert rows_written(m) == [None, None]                            # before any backward
 
 
 def test_grad_rows_are_exposed_by_sparse_layers_and_models():
-    assert grad_rows(sparse_model(SimpleCBOW(5, 2))) == [None, None]   # MatMul: dense
+    assert rows_written(sparse_model(SimpleCBOW(5, 2))) == [None, None]   # MatMul: dense
     ed = sparse_model(EmbeddingDot(np.zeros((6, 2))))
     ed.forward(np.ones((2, 2)), np.array([[4, 1], [1, 1]]))
     ed.backward(np.ones((2, 2)))
-    np.testing.assert_array_equal(grad_rows(ed)[0], [1, 4])
+    np.testing.assert_array_equal(rows_written(ed)[0], [1, 4])
     ns = sparse_model(NegativeSamplingLoss(np.zeros((6, 2)), np.arange(6), sample_size=2, seed=0))
     ns.forward(np.ones((3, 2)), np.array([0, 0, 5]))
     ns.backward()
-    np.testing.assert_array_equal(grad_rows(ns)[0], np.unique(ns.ids))
+    np.testing.assert_array_equal(rows_written(ns)[0], np.unique(ns.ids))
     corpus = np.random.default_rng(2).integers(0, 10, size=50)
     for Model in (CBOW, SkipGram):
         m = sparse_model(Model(10, 3, 1, corpus, seed=0))
-        assert len(grad_rows(m)) == len(m.params) == 2
+        assert len(rows_written(m)) == len(m.params) == 2
         ctx = np.array([[1, 2], [3, 3]])
         m.forward(ctx, np.array([7, 8]))
         m.backward()
-        for g, rows in zip(m.grads, grad_rows(m), strict=True):
+        for g, rows in zip(m.grads, rows_written(m), strict=True):
             nonzero = np.flatnonzero(np.abs(g).sum(axis=1))
             assert set(nonzero) <= set(rows.tolist())
     with pytest.raises(TypeError, match="sparse_model"):
-        grad_rows(CBOW(10, 3, 1, corpus))
+        rows_written(CBOW(10, 3, 1, corpus))
 
 
 def test_sparse_model_on_a_book_style_model_with_a_list_of_layers():

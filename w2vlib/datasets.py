@@ -60,11 +60,7 @@ from .download import (
     download,
     mismatch,
     stamp,
-    verified,
 )
-
-# tests and callers clear the hash cache as datasets._verified
-_verified = verified
 
 __all__ = [
     "DatasetError",
@@ -123,7 +119,8 @@ def data_dir() -> Path:
     checkout w2vlib is imported from (a ``data/`` next to ``pyproject.toml``);
     else the per-user cache directory (``platformdirs.user_cache_dir``:
     ``~/.cache/w2vlib`` on Linux, ``~/Library/Caches/w2vlib`` on macOS,
-    ``%LOCALAPPDATA%\\w2vlib\\Cache`` on Windows). Only downloads live here; the
+    ``%LOCALAPPDATA%\\w2vlib\\Cache`` on Windows), or ``~/.cache/w2vlib`` where an
+    earlier w2vlib already downloaded into it. Only downloads live here; the
     files w2vlib ships are found with :func:`shipped_file`.
     """
     env = os.environ.get(ENV_DATA, "").strip()
@@ -132,6 +129,9 @@ def data_dir() -> Path:
     checkout = Path(__file__).resolve().parents[1]
     if (checkout / "data").is_dir() and (checkout / "pyproject.toml").is_file():
         return checkout / "data"
+    legacy = Path.home() / ".cache" / "w2vlib"      # where w2vlib 0.1 put it everywhere
+    if legacy.is_dir():
+        return legacy.resolve()
     return Path(platformdirs.user_cache_dir("w2vlib", appauthor=False)).resolve()
 
 

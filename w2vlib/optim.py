@@ -69,11 +69,12 @@ class Adam:
         self.m: list[np.ndarray] | None = None
         self.v: list[np.ndarray] | None = None
 
-    def next_step_size(self, params: list[np.ndarray], grads: list[np.ndarray]) -> float:
-        """Check the lists, create the moments on first use, count the step; returns lr_t.
+    def begin_step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> float:
+        """Start step t = iter + 1: check the lists, create the moments on first use, count it.
 
-        ``lr_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)`` for the step t
-        that is about to be taken. :meth:`update` calls it once per step.
+        Returns ``lr_t = lr * sqrt(1 - beta2**t) / (1 - beta1**t)``, the step size
+        of that step. :meth:`update` calls it once per step (and so does
+        :class:`w2vlib.speed.sparse.LazyAdam`); calling it twice counts two steps.
         """
         check_pairs(params, grads)
         if self.m is None:
@@ -89,7 +90,7 @@ class Adam:
 
     def update(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         """params, grads: lists of same-shape arrays; params change in place."""
-        lr_t = self.next_step_size(params, grads)
+        lr_t = self.begin_step(params, grads)
         for p, g, m, v in zip(params, grads, self.m, self.v, strict=True):
             m += (1 - self.beta1) * (g - m)
             v += (1 - self.beta2) * (g * g - v)

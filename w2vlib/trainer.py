@@ -8,7 +8,7 @@ terminal) and keeps the average loss of every ``eval_interval`` steps in
 
 ``Trainer(..., profiler=timer)`` times the parts of every step: ``timer`` is
 any object with a ``part(label)`` context manager (such as
-:class:`w2vlib.lab.bench.PartTimer`); the labels are
+:class:`w2vlib.lab.profiling.PartTimer`); the labels are
 :attr:`Trainer.PROFILE_PARTS`. The speed step that updates only the rows a
 batch touched is :class:`w2vlib.speed.sparse.SparseTrainer`.
 """
@@ -87,14 +87,13 @@ class Trainer:
         override it (or :meth:`merge_grads` and :meth:`apply_update`).
         """
         part = _no_part if self.profiler is None else self.profiler.part
-        forward, backward, merge, update = self.PROFILE_PARTS
-        with part(forward):
+        with part("forward"):
             loss = self.model.forward(x, t)
-        with part(backward):
+        with part("backward"):
             self.model.backward()
-        with part(merge):
+        with part("grad sum (shared weights)"):
             params, grads = self.merge_grads()
-        with part(update):
+        with part("optimizer"):
             if max_grad is not None:
                 clip_grads(grads, max_grad)
             self.apply_update(params, grads)

@@ -1,6 +1,6 @@
 """``python -m w2vlib.speed``: train word vectors on PTB, print speed and quality, save them.
 
-The Makefile's ``vectors`` target makes ``data/vectors/ptb_cbow.npz`` with it. (The
+The Makefile's ``vectors`` target makes ``w2vlib/data/vectors/ptb_cbow.npz`` with it. (The
 scatter-add table the old ``--scatter-table`` flag printed is a benchmark:
 ``python -m w2vlib.lab.scatter_bench``.)
 """

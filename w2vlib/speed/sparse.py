@@ -39,8 +39,8 @@ from ..optim import SGD, Adam, check_pairs
 from ..trainer import Trainer, unique_params
 from .scatter import scatter_add, touched_rows
 
-__all__ = ["SparseEmbedding", "sparse_model", "grad_rows", "SparseSGD", "LazyAdam",
-           "SparseTrainer"]
+__all__ = ["SparseEmbedding", "sparse_model", "rows_written", "check_rows", "unique_with_rows",
+           "SparseSGD", "LazyAdam", "SparseTrainer"]
 
 
 class SparseEmbedding(Embedding):
@@ -117,7 +117,7 @@ def sparse_model(model):
     new layers share the old ones' ``params`` and ``grads`` arrays, so the
     model's own lists and an optimizer's state stay valid. Sets
     ``model.sparse_layers``: per entry of ``model.grads``, the SparseEmbedding
-    that writes that array, or None (a dense gradient); :func:`grad_rows`
+    that writes that array, or None (a dense gradient); :func:`rows_written`
     reads it.
     """
     by_grad = {id(layer.grads[0]): layer for layer in _swap_embeddings(model, {})}
@@ -125,7 +125,7 @@ def sparse_model(model):
     return model
 
 
-def grad_rows(model) -> list[np.ndarray | None]:
+def rows_written(model) -> list[np.ndarray | None]:
     """Per entry of ``model.grads``: the rows the last backward wrote, or None (dense).
 
     model: made sparse by :func:`sparse_model`. Before the first backward
@@ -198,7 +198,7 @@ class LazyAdam(Adam):
         and their moments only) or None (dense update).
         """
         rows_list = check_rows(grad_rows, params)
-        lr_t = self.next_step_size(params, grads)
+        lr_t = self.begin_step(params, grads)
         for p, g, m, v, rows in zip(params, grads, self.m, self.v, rows_list, strict=True):
             if rows is None:
                 m += (1 - self.beta1) * (g - m)
@@ -258,7 +258,7 @@ class SparseTrainer(Trainer):
     """
 
     def __init__(self, model, optimizer, profiler=None):
-        grad_rows(model)                             # raises if the model is not sparse
+        rows_written(model)                          # raises if the model is not sparse
         if "grad_rows" not in _parameters(getattr(optimizer, "update", None)):
             raise TypeError(f"{type(optimizer).__name__}.update takes no grad_rows; "
                             "use SparseSGD or LazyAdam")
@@ -266,9 +266,13 @@ class SparseTrainer(Trainer):
         self._rows: list | None = None
 
     def merge_grads(self) -> tuple[list, list]:
-        """Like the Trainer's, and keeps the merged rows for :meth:`apply_update`."""
+        """Like the Trainer's, and keeps the merged rows for :meth:`apply_update`.
+
+        The two go together: :meth:`~w2vlib.trainer.Trainer.step` calls this, then
+        ``apply_update``, once per step; a subclass overriding one must keep the pair.
+        """
         params, grads, self._rows = unique_with_rows(self.model.params, self.model.grads,
-                                                     grad_rows(self.model))
+                                                     rows_written(self.model))
         return params, grads
 
     def apply_update(self, params: list, grads: list) -> None:
