@@ -6,8 +6,9 @@ rows of ``W_in`` and ``W_out``, yet the book's step works on all of them:
 its few rows, and the optimizer then updates every entry of both matrices.
 This step keeps the book's layer API and its dense gradient arrays, and does
 only the touched rows' work. Notebook 08 measures it; in
-``docs/bench/2026-11-26-ptb-cbow.txt`` the sparse layer CBOW with lazy Adam ran
-at about 33x the words/s of the book's chapter-4 code on PTB.
+``docs/bench/2026-12-02-ptb-cbow.txt`` the sparse CBOW with lazy Adam ran at
+7x the words/s of the same CBOW with the dense updates, and 33x the book's
+chapter-4 code, on PTB.
 
 * :class:`SparseEmbedding` -- an Embedding whose backward clears only the rows
   it wrote last time, adds with the exact fast
