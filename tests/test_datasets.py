@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -57,10 +58,17 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(1.0)
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
+        if kind != "drip":
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if kind == "truncated":  # announce the whole body, send half of it, hang up
             body = body[: len(body) // 2]
+        if kind == "drip":  # one byte every 0.2 s: every read is quick, the whole never ends
+            for i in range(len(body)):
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+                time.sleep(0.2)
+            return
         self.wfile.write(body)
         self.close_connection = True
 
@@ -207,6 +215,105 @@ def test_download_timeout(server, tmp_path):
     assert leftovers(tmp_path) == []
 
 
+def test_download_deadline_stops_a_dripping_server(server, tmp_path):
+    server.routes["/drip.txt"] = ("drip", GOOD)
+    url = server.url + "/drip.txt"
+    t0 = time.monotonic()
+    with pytest.raises(DatasetUnavailableError) as info:
+        datasets.download(url, tmp_path / "x.txt", sha(GOOD), len(GOOD), deadline=1.0)
+    assert time.monotonic() - t0 < 3
+    msg = str(info.value)
+    assert f"Could not download {url}: timed out: the whole download may take 1 s" in msg
+    assert "--timeout SECONDS" in msg and str(tmp_path / "x.txt") in msg
+    assert leftovers(tmp_path) == []
+
+
+def test_fetch_and_load_ptb_take_a_timeout(fake_ptb, tmp_path):
+    fake_ptb.routes["/ptb/ptb.train.txt"] = ("drip", FAKE["train"])
+    for call in (lambda: datasets.fetch_ptb(["train"], data_dir=tmp_path,
+                                            base_url=fake_ptb.base, timeout=0.5),
+                 lambda: datasets.load_ptb("train", data_dir=tmp_path, timeout=0.5)):
+        t0 = time.monotonic()
+        os.environ["W2VLIB_PTB_URL"] = fake_ptb.base
+        try:
+            with pytest.raises(DatasetUnavailableError, match="may take 0.5 s"):
+                call()
+        finally:
+            del os.environ["W2VLIB_PTB_URL"]
+        assert time.monotonic() - t0 < 2.5
+    assert leftovers(tmp_path) == []
+
+
+def test_cli_fetch_timeout(server, tmp_path):
+    server.routes["/ptb/ptb.valid.txt"] = ("drip", b"x" * 100)
+    t0 = time.monotonic()
+    result = run_cli("fetch", "ptb", "--split", "valid", "--timeout", "0.5",
+                     env_extra={"W2VLIB_DATA": str(tmp_path), "W2VLIB_PTB_URL": server.url + "/ptb"})
+    assert time.monotonic() - t0 < 10
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "timed out: the whole download may take 0.5 s" in result.stderr
+    assert leftovers(tmp_path) == []
+
+
+# ------------------------------------------------------------------ partial downloads
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_stale_partials_are_removed_on_the_next_fetch(server, tmp_path):
+    server.routes["/good.txt"] = ("ok", GOOD)
+    dest = tmp_path / "good.txt"
+    killed = tmp_path / f"good.txt.{_dead_pid()}-0123abcd.part"  # its process is gone
+    old = tmp_path / "good.txt.89abcdef.part"  # the old naming, not written for a day
+    running = tmp_path / f"good.txt.{os.getppid()}-4567cdef.part"  # a live download: kept
+    other = tmp_path / "other.txt.99-0123abcd.part"  # another file's: not ours to judge
+    for p in (killed, old, running, other):
+        p.write_bytes(b"partial")
+    os.utime(old, (time.time() - 86400,) * 2)
+    datasets.download(server.url + "/good.txt", dest, sha(GOOD), len(GOOD))
+    assert leftovers(tmp_path) == sorted(p.name for p in (dest, running, other))
+
+
+SIGTERM_SCRIPT = """
+import signal, sys
+from w2vlib import download
+before = signal.getsignal(signal.SIGTERM)
+print("start", flush=True)
+try:
+    download.download(sys.argv[1], sys.argv[2], "0" * 64, deadline=60)
+except download.DatasetError as e:
+    print("error:", e)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGTERM")
+def test_sigterm_during_a_download_removes_the_partial(server, tmp_path):
+    server.routes["/drip.txt"] = ("drip", GOOD)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.Popen([sys.executable, "-c", SIGTERM_SCRIPT, server.url + "/drip.txt",
+                             str(tmp_path / "x.txt")], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while not list(tmp_path.glob("*.part")):
+            assert time.monotonic() < deadline and proc.poll() is None, "no .part file appeared"
+            time.sleep(0.05)
+        proc.terminate()
+        assert proc.wait(10) == -signal.SIGTERM  # the default handler ran: the process ended
+    finally:
+        proc.kill()
+    assert leftovers(tmp_path) == []
+
+
+def test_sigterm_handler_is_restored(server, tmp_path):
+    server.routes["/good.txt"] = ("ok", GOOD)
+    before = signal.getsignal(signal.SIGTERM)
+    datasets.download(server.url + "/good.txt", tmp_path / "g", sha(GOOD))
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
 def test_failed_download_keeps_existing_file(server, tmp_path):
     dest = tmp_path / "good.txt"
     dest.write_bytes(b"previous")
@@ -291,9 +398,12 @@ def _corrupt(tmp_path: Path, split: str = "valid") -> Path:
 
 def test_corrupt_cache_is_replaced(fake_ptb, tmp_path):
     path = _corrupt(tmp_path)
-    with pytest.warns(UserWarning, match="corrupt.*removed.*Downloading it again"):
+    aside = path.with_name("ptb.valid.txt.corrupt")
+    with pytest.warns(UserWarning, match="corrupt.*moved aside to .*Downloading it again") as w:
         datasets.fetch_ptb(["valid"], data_dir=tmp_path, base_url=fake_ptb.base)
+    assert str(aside) in str(w[0].message)
     assert path.read_bytes() == FAKE["valid"]
+    assert aside.read_bytes() == b" not the right file \n"  # kept, never deleted
     assert fake_ptb.requests == ["/ptb/ptb.valid.txt"]
 
 
@@ -312,10 +422,10 @@ def test_corrupt_cache_and_no_network(fake_ptb, tmp_path, dead_url):
         datasets.fetch_ptb(["valid"], data_dir=tmp_path, base_url=dead_url)
     msg = str(info.value)
     assert f"The cached file {path} was corrupt" in msg
-    assert "has been removed" in msg
+    assert f"has been moved aside to {path}.corrupt" in msg
     assert dead_url + "/ptb.valid.txt" in msg and f"\n    {path}\n" in msg
     assert isinstance(info.value.__cause__, urllib.error.URLError)
-    assert leftovers(tmp_path) == []
+    assert leftovers(tmp_path) == ["ptb/ptb.valid.txt.corrupt"]
 
 
 def test_corrupt_cache_with_download_false(fake_ptb, tmp_path):
@@ -324,9 +434,62 @@ def test_corrupt_cache_with_download_false(fake_ptb, tmp_path):
     with pytest.raises(ChecksumError) as info:
         datasets.load_ptb("valid", data_dir=tmp_path, download=False)
     msg = str(info.value)
-    assert "was corrupt" in msg and "has been removed" in msg
+    assert "was corrupt" in msg and f"has been moved aside to {path}.corrupt" in msg
     assert "python -m w2vlib.datasets fetch ptb" in msg and str(path) in msg
     assert not path.exists()
+    assert Path(f"{path}.corrupt").read_bytes() == b" not the right file \n"
+
+
+def test_offline_learner_never_loses_a_converted_copy(fake_ptb, tmp_path):
+    """A CRLF copy (an editor's doing) is moved aside, an older .corrupt kept: numbered."""
+    datasets.fetch_ptb(["train"], data_dir=tmp_path, base_url=fake_ptb.base)
+    path = tmp_path / "ptb" / "ptb.train.txt"
+    crlf = FAKE["train"].replace(b"\n", b"\r\n")
+    Path(f"{path}.corrupt").write_bytes(b"older")
+    path.write_bytes(crlf)
+    with pytest.raises(ChecksumError) as info:
+        datasets.load_ptb("train", data_dir=tmp_path, download=False)
+    assert f"moved aside to {path}.corrupt.1" in str(info.value)
+    assert Path(f"{path}.corrupt").read_bytes() == b"older"
+    assert Path(f"{path}.corrupt.1").read_bytes() == crlf
+    assert fake_ptb.requests == ["/ptb/ptb.train.txt"]  # nothing downloaded with download=False
+
+
+# ------------------------------------------------------------------ not a file
+
+def test_a_directory_where_the_file_belongs(fake_ptb, tmp_path):
+    path = tmp_path / "ptb" / "ptb.train.txt"
+    path.mkdir(parents=True)
+    for call in (lambda: datasets.load_ptb("train", data_dir=tmp_path, download=False),
+                 lambda: datasets.fetch_ptb(["train"], data_dir=tmp_path, base_url=fake_ptb.base)):
+        with pytest.raises(DatasetError) as info:
+            call()
+        assert f"{path} is a directory" in str(info.value) and "move it away" in str(info.value)
+    assert path.is_dir() and fake_ptb.requests == []
+
+
+def test_download_into_a_directory(server, tmp_path):
+    server.routes["/good.txt"] = ("ok", GOOD)
+    (tmp_path / "good.txt").mkdir()
+    with pytest.raises(DatasetError, match=f"{tmp_path / 'good.txt'} is a directory"):
+        datasets.download(server.url + "/good.txt", tmp_path / "good.txt", sha(GOOD))
+
+
+def test_cli_fetch_a_directory_is_no_traceback(tmp_path, dead_url):
+    (tmp_path / "ptb" / "ptb.train.txt").mkdir(parents=True)
+    result = run_cli("fetch", "ptb", "--split", "train",
+                     env_extra={"W2VLIB_DATA": str(tmp_path), "W2VLIB_PTB_URL": dead_url})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"error: {tmp_path.resolve() / 'ptb' / 'ptb.train.txt'} is a directory" in result.stderr
+
+
+def test_cli_fetch_data_dir_is_a_file_is_no_traceback(tmp_path, dead_url):
+    (tmp_path / "ptb").write_text("not a folder")
+    result = run_cli("fetch", "ptb", "--split", "valid",
+                     env_extra={"W2VLIB_DATA": str(tmp_path), "W2VLIB_PTB_URL": dead_url})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert str(tmp_path.resolve() / "ptb") in result.stderr
 
 
 # ------------------------------------------------------------------ load_ptb() on fake files

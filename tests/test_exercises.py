@@ -1,5 +1,6 @@
 """The learner copies in exercises/ are up to date and give no solution away."""
 
+import json
 import re
 from pathlib import Path
 
@@ -70,6 +71,8 @@ def test_copies_are_up_to_date(regenerated, name):
     fresh = (regenerated / name).read_bytes()
     committed = (EXERCISES / name).read_bytes() if (EXERCISES / name).exists() else b""
     assert fresh == committed, f"exercises/{name} is out of date: run `make exercises`"
+    # and the manifest knows it as generated, so the generator will refresh it
+    assert exercises.read_manifest(EXERCISES).get(name) == exercises._sha256(fresh)
 
 
 def test_generation_is_deterministic(regenerated, tmp_path):
@@ -213,8 +216,102 @@ def test_cli_writes_and_removes_stale_copies(tmp_path, capsys):
     src.mkdir()
     dest.mkdir()
     nbformat.write(_toy_notebook(), src / "01_toy.ipynb")
-    (dest / "02_gone.ipynb").write_text("{}")
+    (dest / "02_gone.ipynb").write_text("{}")  # generated once (in the manifest), unchanged
+    (dest / exercises.MANIFEST).write_text(
+        json.dumps({"files": {"02_gone.ipynb": exercises._sha256(b"{}")}}))
     (dest / "README.md").write_text("kept")
     assert exercises.main(["--src", str(src), "--dest", str(dest)]) == 0
-    assert sorted(p.name for p in dest.iterdir()) == ["01_toy.ipynb", "README.md"]
+    assert sorted(p.name for p in dest.iterdir()) == [exercises.MANIFEST, "01_toy.ipynb", "README.md"]
     assert "1 learner copies written" in capsys.readouterr().out
+    assert list(exercises.read_manifest(dest)) == ["01_toy.ipynb"]
+
+
+def test_committed_manifest_is_up_to_date(regenerated):
+    """exercises/.generated.json records the committed copies, so none of them looks changed."""
+    assert exercises.read_manifest(EXERCISES) == exercises.read_manifest(regenerated)
+    assert sorted(exercises.read_manifest(EXERCISES)) == NAMES
+
+
+# ------------------------------------------------------------------ a learner's work is never lost
+
+@pytest.fixture
+def toy_dirs(tmp_path):
+    src, dest = tmp_path / "nbs", tmp_path / "ex"
+    src.mkdir()
+    nbformat.write(_toy_notebook(), src / "01_toy.ipynb")
+    exercises.generate(src, dest)
+    return src, dest
+
+
+def test_a_typo_in_src_removes_nothing(toy_dirs, tmp_path, capsys):
+    _, dest = toy_dirs
+    before = {p.name: p.read_bytes() for p in dest.iterdir()}
+    typo = tmp_path / "typo"
+    assert exercises.main(["--src", str(typo), "--dest", str(dest)]) == 2
+    err = capsys.readouterr().err
+    assert f"--src {typo}: no such folder" in err and "--src notebooks" in err
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(exercises.ExercisesError, match=r"empty holds no NN_\*\.ipynb notebooks"):
+        exercises.generate(tmp_path / "empty", dest)
+    assert {p.name: p.read_bytes() for p in dest.iterdir()} == before
+
+
+def test_same_src_and_dest_is_refused(toy_dirs):
+    src, _ = toy_dirs
+    with pytest.raises(exercises.ExercisesError, match="same folder"):
+        exercises.generate(src, src)
+
+
+def test_a_changed_copy_is_kept_and_the_fresh_one_written_beside_it(toy_dirs, capsys):
+    src, dest = toy_dirs
+    copy = dest / "01_toy.ipynb"
+    fresh = copy.read_bytes()
+    mine = fresh.replace(b"your solution here", b"my answer: 42")
+    copy.write_bytes(mine)
+    assert exercises.main(["--src", str(src), "--dest", str(dest)]) == 0
+    out = capsys.readouterr().out
+    assert copy.read_bytes() == mine  # the learner's work is untouched
+    new = dest / "01_toy.new.ipynb"
+    assert new.read_bytes() == fresh
+    assert f"{copy} has changes of yours: kept it; the fresh copy is {new}" in out
+    # again: still kept, the fresh copy refreshed in place; it is not taken for a notebook
+    exercises.generate(src, dest)
+    assert copy.read_bytes() == mine and new.read_bytes() == fresh
+    assert [p.name for p in exercises.exercise_notebooks(dest)] == ["01_toy.ipynb"]
+    # a changed fresh copy too: both kept, nothing written
+    new.write_bytes(b"{} mine too")
+    notes = []
+    assert exercises.generate(src, dest, notes=notes) == []
+    assert copy.read_bytes() == mine and new.read_bytes() == b"{} mine too"
+    assert "both kept" in notes[0] and str(new) in notes[0]
+
+
+def test_an_unchanged_copy_is_refreshed(toy_dirs):
+    src, dest = toy_dirs
+    nb = _toy_notebook()
+    nb.cells[7].source = "print('a new appendix')"
+    nbformat.write(nb, src / "01_toy.ipynb")
+    exercises.generate(src, dest)
+    assert "a new appendix" in (dest / "01_toy.ipynb").read_text()
+    assert not (dest / "01_toy.new.ipynb").exists()
+
+
+def test_a_changed_copy_whose_notebook_is_gone_is_kept(toy_dirs, capsys):
+    src, dest = toy_dirs
+    (dest / "01_toy.ipynb").write_text("{} my answers")
+    (dest / "02_unknown.ipynb").write_text("{} not in the manifest")
+    nbformat.write(_toy_notebook(), src / "03_other.ipynb")
+    (src / "01_toy.ipynb").unlink()
+    notes = []
+    exercises.generate(src, dest, notes=notes)
+    assert (dest / "01_toy.ipynb").read_text() == "{} my answers"
+    assert (dest / "02_unknown.ipynb").exists()
+    assert any(str(dest / "01_toy.ipynb") in n and "kept" in n for n in notes)
+
+
+def test_makefile_regenerates_through_the_protecting_generator():
+    make = (ROOT / "Makefile").read_text()
+    for target in ("exercises:", "execute:"):
+        recipe = make.split("\n" + target, 1)[1].split("\n\n", 1)[0]
+        assert "-m w2vlib.study.exercises" in recipe
+        assert "cp " not in recipe and "rm " not in recipe

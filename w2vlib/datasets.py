@@ -17,7 +17,8 @@ and so does this module (see :data:`PTB_BASE_URL`).
 Licence: the text derives from LDC's Treebank-3 and has long been passed round
 for research without an explicit licence grant, so w2vlib does not ship it. It
 downloads the files on first use into a cache and checks each against its
-SHA-256 (:data:`PTB_FILES`) before use; ``data/README.md`` has the details.
+SHA-256 (:data:`PTB_FILES`) before use; a cached file that fails the check is
+moved aside to ``<name>.corrupt``, never deleted. ``data/README.md`` has the details.
 
 The cache is ``<data dir>/ptb/``: ``$W2VLIB_DATA`` if set, else the checkout's
 ``data/``, else the per-user cache directory (:func:`data_dir`). Offline, copy
@@ -30,6 +31,7 @@ questions, pretrained vectors, the paper table) are package data:
 Command line::
 
     python -m w2vlib.datasets fetch ptb    # download + verify (no-op when cached)
+    python -m w2vlib.datasets fetch ptb --timeout 900   # allow 15 minutes per file
     python -m w2vlib.datasets path         # print the data directory
 """
 
@@ -51,6 +53,7 @@ import platformdirs
 
 from .corpus import build_vocab
 from .download import (
+    DOWNLOAD_DEADLINE,
     ENV_DATA,
     ChecksumError,
     DatasetError,
@@ -190,29 +193,60 @@ def _ptb_base_url(base_url: str | None) -> str:
 
 # --------------------------------------------------------------------------- PTB files
 
+def _move_aside(path: Path) -> Path:
+    """Rename ``path`` to ``path.corrupt`` (``.corrupt.1``, ``.corrupt.2``, ... when taken); -> it.
+
+    Never overwrites: an older ``.corrupt`` file stays as it is.
+    """
+    for n in range(1000):
+        aside = path.with_name(path.name + ".corrupt" + (f".{n}" if n else ""))
+        if aside.exists() or aside.is_symlink():
+            continue
+        try:
+            os.link(path, aside)  # fails, instead of replacing, if the name was taken meanwhile
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here (some file systems): rename, after the check above
+            os.rename(path, aside)
+            return aside
+        path.unlink()
+        return aside
+    raise OSError(f"too many {path.name}.corrupt.N files in {path.parent}")
+
+
 def _ensure_ptb_file(split: str, root: Path, download_ok: bool,
-                     base_url: str | None) -> tuple[Path, str]:
+                     base_url: str | None, timeout: float | None = None) -> tuple[Path, str]:
     """Make sure the verified file of ``split`` is in ``root``; return (path, status).
 
-    status is ``"cached"`` or ``"downloaded"``.
+    status is ``"cached"`` or ``"downloaded"``. A corrupt cached file is never deleted: it is
+    moved aside to ``<name>.corrupt`` (numbered when that exists), and the message says where.
     """
     info = PTB_FILES[_check_split(split)]
     dest = root / "ptb" / info.name
     url = _ptb_base_url(base_url) + info.name
     notice = ""
+    if dest.exists() and not dest.is_file():
+        kind = "a directory" if dest.is_dir() else "not a regular file"
+        raise DatasetError(f"{dest} is {kind}, not the PTB file {info.name}: move it away "
+                           f"(or set {ENV_DATA} to another data directory) and run `python -m "
+                           f"w2vlib.datasets fetch ptb`")
     if dest.is_file():
-        bad = mismatch(dest, info.size, info.sha256)
+        try:
+            bad = mismatch(dest, info.size, info.sha256)
+        except OSError as e:
+            raise DatasetError(f"cannot read the cached file {dest}: {e}") from e
         if bad is None:
             return dest, "cached"
         notice = (f"The cached file {dest} was corrupt (found {bad[0]:,} bytes, "
                   f"sha256 {bad[1]}; expected {describe(info.size, info.sha256)})")
         try:
-            dest.unlink()
+            aside = _move_aside(dest)
         except OSError as e:
-            raise ChecksumError(f"{notice} and could not be removed ({e}). Delete or "
+            raise ChecksumError(f"{notice} and could not be moved aside ({e}). Move or "
                                 f"replace it.\n" + by_hand(url, dest, info.size,
                                                              info.sha256)) from e
-        notice += " and has been removed."
+        notice += (f" and has been moved aside to {aside} (nothing was deleted; an editor that "
+                   "changed its line endings to CRLF makes a file corrupt too).")
         if download_ok:
             warnings.warn(f"{notice} Downloading it again from {url}.", stacklevel=3)
         else:
@@ -225,7 +259,8 @@ def _ensure_ptb_file(split: str, root: Path, download_ok: bool,
             f"ptb`, or:\n" + by_hand(url, dest, info.size, info.sha256))
     log.info("downloading %s to %s", url, dest)
     try:
-        download(url, dest, info.sha256, info.size)
+        download(url, dest, info.sha256, info.size,
+                 deadline=DOWNLOAD_DEADLINE if timeout is None else timeout)
     except DatasetError as e:
         if notice:
             raise type(e)(f"{notice}\n{e}") from e.__cause__ or e
@@ -235,12 +270,15 @@ def _ensure_ptb_file(split: str, root: Path, download_ok: bool,
 
 def fetch_ptb(splits: str | Iterable[str] = PTB_SPLITS,
               data_dir: str | os.PathLike | None = None,
-              base_url: str | None = None) -> dict[str, Path]:
+              base_url: str | None = None,
+              timeout: float | None = None) -> dict[str, Path]:
     """Download and verify the PTB files of ``splits``; return ``{split: path}``.
 
     Files already present with the right checksum are not downloaded again,
     so calling this every time is cheap.  A present file with a wrong checksum
-    is deleted (with a warning) and downloaded again.  ``base_url`` is the
+    is moved aside to ``<name>.corrupt`` (with a warning) and downloaded again.
+    ``timeout`` is how many seconds the download of one file may take in all
+    (default :data:`~w2vlib.download.DOWNLOAD_DEADLINE`).  ``base_url`` is the
     directory URL holding ``ptb.<split>.txt``; default ``$W2VLIB_PTB_URL``, else
     :data:`PTB_BASE_URL`.  ``data_dir`` defaults to :func:`data_dir`.
     """
@@ -250,7 +288,7 @@ def fetch_ptb(splits: str | Iterable[str] = PTB_SPLITS,
     root = _root(data_dir)
     paths = {}
     for split in splits:
-        paths[split] = _ensure_ptb_file(split, root, True, base_url)[0]
+        paths[split] = _ensure_ptb_file(split, root, True, base_url, timeout)[0]
     return paths
 
 
@@ -293,7 +331,8 @@ def _split_corpus(train: _Key, other: _Key) -> np.ndarray:
 
 
 def load_ptb(split: str = "train", data_dir: str | os.PathLike | None = None,
-             download: bool = True) -> tuple[np.ndarray, dict[str, int], dict[int, str]]:
+             download: bool = True, timeout: float | None = None,
+             ) -> tuple[np.ndarray, dict[str, int], dict[int, str]]:
     """Load a PTB split as ``(corpus, word_to_id, id_to_word)``.
 
     ``corpus`` is a 1-D ``np.int32`` array of word ids: each line's words
@@ -303,18 +342,19 @@ def load_ptb(split: str = "train", data_dir: str | os.PathLike | None = None,
 
     Missing files are downloaded (see :func:`fetch_ptb`) unless
     ``download=False``, in which case :class:`DatasetUnavailableError` says
-    where to put them.  Files are checked against their SHA-256 first.  Parsed
+    where to put them; ``timeout`` is as in :func:`fetch_ptb`.  Files are
+    checked against their SHA-256 first (a corrupt one is moved aside).  Parsed
     results are cached in the process; each call returns fresh copies, so the
     caller may modify them.
     """
     _check_split(split)
     root = _root(data_dir)
-    train_path, _ = _ensure_ptb_file("train", root, download, None)
+    train_path, _ = _ensure_ptb_file("train", root, download, None, timeout)
     train = _key(train_path)
     if split == "train":
         corpus, word_to_id, id_to_word = _train_vocab(train)
     else:
-        split_path, _ = _ensure_ptb_file(split, root, download, None)
+        split_path, _ = _ensure_ptb_file(split, root, download, None, timeout)
         _, word_to_id, id_to_word = _train_vocab(train)
         corpus = _split_corpus(train, _key(split_path))
     return corpus.copy(), dict(word_to_id), dict(id_to_word)
@@ -335,6 +375,9 @@ def main(argv: list[str] | None = None) -> int:
                        help="only this split (repeatable; default: all)")
     fetch.add_argument("--data-dir", help=f"data directory (default: ${ENV_DATA}, "
                        "the checkout's data/, or ~/.cache/w2vlib)")
+    fetch.add_argument("--timeout", type=float, default=DOWNLOAD_DEADLINE, metavar="SECONDS",
+                       help="how long the download of one file may take in all "
+                       f"(default {DOWNLOAD_DEADLINE:g})")
     sub.add_parser("path", help="print the data directory in use")
     args = parser.parse_args(argv)
 
@@ -346,13 +389,17 @@ def main(argv: list[str] | None = None) -> int:
         for split in args.split or PTB_SPLITS:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                path, status = _ensure_ptb_file(split, root, True, None)
+                path, status = _ensure_ptb_file(split, root, True, None, args.timeout)
             for w in caught:
                 print(f"warning: {w.message}", file=sys.stderr)
             label = "ok (cached)" if status == "cached" else "downloaded"
             print(f"{path.name}: {label}  {path}")
     except DatasetError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:  # the data directory itself: unreadable, not a directory, ...
+        print(f"error: {e} (data directory {root}; set {ENV_DATA} to another one)",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
