@@ -97,3 +97,38 @@ def test_ptb_coverage_matches_the_published_count():
     _, w2i, _ = load_ptb("train")
     s = evaluate_analogies(np.eye(len(w2i), 4, dtype=np.float32) + 1, w2i).summary()
     assert (s["semantic"]["covered"], s["syntactic"]["covered"]) == (958, 3_758)
+
+
+# --- bad input fails clearly (issue 13) -------------------------------------
+
+def test_a_negative_word_id_is_named_not_read_from_the_end():
+    w2i = {**W2I, "pear": -1}
+    with pytest.raises(ValueError, match=r"word_to_id\['pear'\] is -1.*numbered 0 to 5"):
+        most_similar("apple", w2i, I2W, W)
+    with pytest.raises(ValueError, match=r"word_to_id\['pear'\] is -1"):
+        evaluate_analogies(W, w2i, {"family": [("man", "king", "woman", "pear")]})
+    with pytest.raises(TypeError, match=r"word_to_id\['pear'\] is '5'.*ints"):
+        most_similar("apple", {**W2I, "pear": "5"}, I2W, W)
+
+
+def test_a_gap_in_id_to_word_is_named_not_a_bare_key_error():
+    i2w = {i: w for i, w in I2W.items() if i != 3}
+    with pytest.raises(ValueError, match=r"id_to_word has no word for row\(s\) \[3\].*word_to_id"):
+        most_similar("king", W2I, i2w, W, top=10)
+    with pytest.raises(ValueError, match=r"no word for row\(s\) \[3\]"):
+        analogy("man", "king", "woman", W2I, i2w, W)
+
+
+@pytest.mark.parametrize("bad,error", [(0, ValueError), (-5, ValueError), (2.5, TypeError)])
+def test_evaluate_analogies_batch_size_must_be_positive(bad, error):
+    with pytest.raises(error, match=rf"batch_size must be a positive int.*{bad}"):
+        evaluate_analogies(W, W2I, {"family": [("man", "king", "woman", "queen")]}, batch_size=bad)
+
+
+def test_a_nan_row_is_named_instead_of_returning_nothing():
+    nan = W.copy()
+    nan[1] = np.nan
+    with pytest.raises(ValueError, match=r"1 row\(s\) holding NaN or inf: row 1 \('queen'\)"):
+        most_similar("queen", W2I, I2W, nan)
+    with pytest.raises(ValueError, match=r"row 1 \('queen'\)"):
+        evaluate_analogies(nan, W2I, {"family": [("man", "king", "woman", "queen")]})

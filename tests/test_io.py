@@ -44,7 +44,7 @@ def test_bad_inputs(tmp_path, vecs):
     with pytest.raises(ValueError, match="5 vectors"):
         save_vectors(tmp_path / "v.npz", vecs, WORDS[:3])
     with pytest.raises(ValueError, match="suffix"):
-        save_vectors(tmp_path / "v.bin", vecs, WORDS)
+        save_vectors(tmp_path / "v.pkl", vecs, WORDS)
     with pytest.raises(FileNotFoundError, match="no vectors file"):
         load_vectors(tmp_path / "missing.npz")
 

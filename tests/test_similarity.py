@@ -160,3 +160,35 @@ def test_cli_as_a_module_has_no_traceback(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "no vectors file" in proc.stderr
+
+
+# --- bad input fails clearly (issue 13) ---------------------------------------------
+
+
+def test_non_utf8_pair_and_question_files_name_the_line(tmp_path):
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_bytes(b"cat\tdog\t9\ncaf\xe9\tdog\t3\n")
+    with pytest.raises(ValueError, match=r"pairs\.tsv' line 2: b'\\xe9\\tdo' is not UTF-8"):
+        load_word_pairs(pairs)
+    questions = tmp_path / "q.txt"
+    questions.write_bytes(b": family\nboy girl brother sister\n\xff a b c\n")
+    with pytest.raises(ValueError, match=r"q\.txt' line 3: .*is not UTF-8"):
+        ev.load_analogy_questions(questions)
+
+
+def test_a_nan_score_is_named(tmp_path):
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("cat\tdog\t9\ncar\ttruck\tnan\n")
+    with pytest.raises(ValueError, match=r"line 2: the score 'nan' is not a finite number"):
+        load_word_pairs(pairs)
+
+
+def test_cli_out_of_memory_is_one_line(vec_file, monkeypatch, capsys):
+    import w2vlib.io
+
+    def too_big(path):
+        raise MemoryError
+
+    monkeypatch.setattr(w2vlib.io, "load_vectors", too_big)
+    assert ev.main([str(vec_file), "--similarity", "none"]) == 2
+    assert "error: cannot read vectors:" in capsys.readouterr().err

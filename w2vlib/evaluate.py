@@ -18,7 +18,7 @@ A third judge is word similarity, the Spearman correlation with human ratings
 of word pairs such as WordSim353: :mod:`w2vlib.similarity`.
 
 Command line, for vectors saved with :func:`w2vlib.io.save_vectors` or any
-word2vec text file::
+word2vec file (text ``.txt``/``.vec`` or binary ``.bin``)::
 
     python -m w2vlib.evaluate VECTORS [--words you year car toyota] [--top 5] [--raw]
                                       [--similarity wordsim353|simlex999|PATH|none]
@@ -62,14 +62,56 @@ def normalize_rows(W: np.ndarray, eps: float = 1e-8) -> np.ndarray:
 
 def check_word_matrix(word_matrix: np.ndarray, word_to_id: Mapping[str, int],
                   name: str = "word_matrix") -> np.ndarray:
-    """``word_matrix`` as an array of shape (V, H) with a row for every word, or a ValueError."""
+    """``word_matrix`` as an array of shape (V, H) with a row for every word, or a ValueError.
+
+    Every id in ``word_to_id`` must be an int naming a row (a negative id would
+    quietly pick a row from the end), and every row must be finite (a NaN row
+    makes every similarity NaN); the errors name the words.
+    """
     word_matrix = np.asarray(word_matrix)
     if word_matrix.ndim != 2:
         raise ValueError(f"{name} must have shape (V, H), got {word_matrix.shape}")
     if len(word_to_id) > word_matrix.shape[0]:
         raise ValueError(f"the vocabulary has {len(word_to_id):,} words but {name} only "
                          f"{word_matrix.shape[0]:,} rows")
+    _check_ids(word_to_id, word_matrix.shape[0], name)
+    _check_finite(word_matrix, word_to_id, name)
     return word_matrix
+
+
+def _check_ids(word_to_id: Mapping[str, int], n_rows: int, name: str) -> None:
+    ids = list(word_to_id.values())
+    if not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in ids):
+        word, i = next((w, i) for w, i in word_to_id.items()
+                       if not isinstance(i, (int, np.integer)) or isinstance(i, bool))
+        raise TypeError(f"word_to_id[{word!r}] is {i!r}: word ids must be ints (row numbers)")
+    if ids and not 0 <= min(ids) <= max(ids) < n_rows:
+        word, i = next((w, i) for w, i in word_to_id.items() if not 0 <= i < n_rows)
+        raise ValueError(f"word_to_id[{word!r}] is {i}, but the rows of {name} are numbered "
+                         f"0 to {n_rows - 1}: every word id must name a row")
+
+
+def _check_finite(word_matrix: np.ndarray, word_to_id: Mapping[str, int], name: str) -> None:
+    if not np.issubdtype(word_matrix.dtype, np.inexact):
+        return
+    finite = np.isfinite(word_matrix).all(axis=1)
+    if finite.all():
+        return
+    bad = np.flatnonzero(~finite)
+    words = {i: w for w, i in word_to_id.items()}
+    shown = ", ".join(f"row {r} ({words[r]!r})" if r in words else f"row {r}" for r in bad[:5])
+    more = f" and {len(bad) - 5:,} more" if len(bad) > 5 else ""
+    raise ValueError(f"{name} has {len(bad):,} row(s) holding NaN or inf: {shown}{more}. They "
+                     f"make every similarity NaN; if training diverged, train again with a "
+                     f"smaller learning rate")
+
+
+def _check_id_to_word(id_to_word: Mapping[int, str], n_rows: int, name: str) -> None:
+    missing = [i for i in range(n_rows) if i not in id_to_word]
+    if missing:
+        raise ValueError(f"id_to_word has no word for row(s) {missing[:5]} of {name} ({n_rows:,} "
+                         f"rows): every row needs a word; build it from word_to_id with "
+                         f"{{i: w for w, i in word_to_id.items()}}")
 
 
 def _top(scores: np.ndarray, exclude: Sequence[int], top: int,
@@ -93,6 +135,7 @@ def most_similar(query: str, word_to_id: Mapping[str, int], id_to_word: Mapping[
     naming it and the closest words that are known.
     """
     word_matrix = check_word_matrix(word_matrix, word_to_id)
+    _check_id_to_word(id_to_word, word_matrix.shape[0], "word_matrix")
     qid = word_id(query, word_to_id)
     unit = normalize_rows(word_matrix)
     scores = unit @ unit[qid]
@@ -109,6 +152,7 @@ def analogy(a: str, b: str, c: str, word_to_id: Mapping[str, int], id_to_word: M
     scoring.  Returns ``[(word, score), ...]`` best first.
     """
     word_matrix = check_word_matrix(word_matrix, word_to_id)
+    _check_id_to_word(id_to_word, word_matrix.shape[0], "word_matrix")
     ids = [word_id(w, word_to_id) for w in (a, b, c)]
     if normalize:
         unit = normalize_rows(word_matrix)
@@ -139,6 +183,18 @@ def default_questions_path():
     return shipped_file("analogy", "questions-words.txt")
 
 
+def _text_lines(path) -> list[str]:
+    """The lines of the UTF-8 text file ``path``; a ValueError naming the line that is not UTF-8."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        raise ValueError(f"{str(path)!r} line {line}: {raw[e.start:e.start + 4]!r} is not UTF-8 "
+                         f"text; save the file as UTF-8") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")   # as open() splits lines
+
+
 def load_analogy_questions(path=None, lowercase: bool = True) -> dict[str, list[tuple[str, str, str, str]]]:
     """Read an analogy file in the word2vec format into ``{section: [(a, b, c, d), ...]}``.
 
@@ -153,20 +209,20 @@ def load_analogy_questions(path=None, lowercase: bool = True) -> dict[str, list[
         raise FileNotFoundError(f"no analogy questions at {str(path)!r}")
     sections: dict[str, list[tuple[str, str, str, str]]] = {}
     current = None
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, start=1):
-            line = line.strip()
-            if not line:
-                continue
-            if line.startswith(":"):
-                current = line[1:].strip()
-                sections.setdefault(current, [])
-                continue
-            words = line.lower().split() if lowercase else line.split()
-            if len(words) != 4 or current is None:
-                raise ValueError(f"{str(path)!r} line {lineno}: expected a ': section' line or "
-                                 f"four words, got {line!r}")
-            sections[current].append(tuple(words))
+    lines = _text_lines(path)
+    for lineno, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith(":"):
+            current = line[1:].strip()
+            sections.setdefault(current, [])
+            continue
+        words = line.lower().split() if lowercase else line.split()
+        if len(words) != 4 or current is None:
+            raise ValueError(f"{str(path)!r} line {lineno}: expected a ': section' line or "
+                             f"four words, got {line!r}")
+        sections[current].append(tuple(words))
     return sections
 
 
@@ -230,6 +286,11 @@ def evaluate_analogies(word_vecs: np.ndarray, word_to_id: Mapping[str, int], que
     ``d`` is among the best five.  Vectorised over batches of questions.
     """
     W = check_word_matrix(word_vecs, word_to_id, name="word_vecs")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
+        raise TypeError(f"batch_size must be a positive int, got {batch_size!r}")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int (questions scored at once), "
+                         f"got {batch_size}")
     if questions is None:
         questions = load_analogy_questions()
     unit = normalize_rows(W) if normalize else W.astype(np.float32, copy=False)
@@ -269,7 +330,8 @@ def _parser():
         prog="python -m w2vlib.evaluate",
         description="Judge word vectors: analogy accuracy (Google set, by section), nearest "
                     "neighbours, and the Spearman correlation with human similarity ratings.")
-    parser.add_argument("vectors", help="a .npz written by w2vlib or a word2vec text file (.txt/.vec)")
+    parser.add_argument("vectors", help="a .npz written by w2vlib or a word2vec file: text "
+                                        "(.txt/.vec) or binary (.bin)")
     parser.add_argument("--words", nargs="+", default=["you", "year", "car", "toyota"],
                         help="words whose nearest neighbours to print (default: the book's four)")
     parser.add_argument("--top", type=int, default=5, help="neighbours per word (default 5)")
@@ -322,6 +384,8 @@ def main(argv: list[str] | None = None) -> int:
         wv = load_vectors(args.vectors)
     except unreadable as e:
         return fail(f"cannot read vectors: {e}")
+    except MemoryError:
+        return fail(f"cannot read vectors: {args.vectors!r} is too large for the memory free")
     try:
         questions = load_analogy_questions(args.questions)
     except unreadable as e:

@@ -1,28 +1,46 @@
 """Saving and loading word vectors, without pickle.
 
-Two formats:
+Three formats:
 
 * ``.npz`` (numpy's zip of arrays): ``vectors`` (V, H), ``words`` (V,) as a
   fixed-width unicode array, and an optional ``meta`` JSON string recording how
-  the vectors were made.  Loaded with ``allow_pickle=False``.
+  the vectors were made.  Loaded with ``allow_pickle=False``, after the sizes
+  its arrays declare were checked (no zip bomb is unpacked).
 * word2vec text format (``.txt`` / ``.vec``): a header line ``V H``, then one
   line per word, ``word v1 v2 ... vH``, readable by gensim's
-  ``KeyedVectors.load_word2vec_format`` and most other tools.
+  ``KeyedVectors.load_word2vec_format`` and most other tools; files written by
+  word2vec.c, fastText (``.vec``) and gensim are read as they are.
+* word2vec binary format (``.bin``): word2vec.c's ``-binary 1`` and gensim's
+  ``binary=True``.  See :mod:`w2vlib.word2vec_format`.
+
+A file that cannot be read raises :class:`VectorsFileError` (a ``ValueError``)
+naming the file and, where there is one, the line and the word.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["WordVectors", "save_vectors", "load_vectors"]
+from . import word2vec_format as w2v
+from .word2vec_format import VectorsFileError
+
+__all__ = ["WordVectors", "save_vectors", "load_vectors", "VectorsFileError"]
 
 _TEXT_SUFFIXES = (".txt", ".vec")
+_FORMATS = ("npz", "word2vec", "word2vec-binary")
+#: An ``.npz`` may unpack to at most this many times its size (float vectors
+#: hardly compress; a zip bomb unpacks ~1000 times) ...
+MAX_NPZ_EXPANSION = 200
+#: ... unless what it unpacks to is this small anyway.
+NPZ_SMALL_BYTES = 64 * 2**20
 
 
 class WordVectors(NamedTuple):
@@ -44,25 +62,38 @@ def _words_list(words: Mapping[int, str] | Sequence[str], n: int) -> list[str]:
     if len(words) != n:
         raise ValueError(f"{len(words)} words for {n} vectors: they must match one to one")
     for w in words:
-        if not isinstance(w, str) or not w or any(ch.isspace() for ch in w):
+        if not isinstance(w, str) or not w or any(ch in w2v.SEPARATORS for ch in w):
             raise ValueError(f"word {w!r} cannot be saved: words must be non-empty strings "
                              f"without white space")
     if len(set(words)) != n:
-        raise ValueError("the word list has duplicates")
+        w2v.check_unique_words(words, "the word list has duplicates", lambda r: f"row {r}")
     return words
 
 
 def _format(path: Path, fmt: str | None) -> str:
     if fmt is not None:
-        if fmt not in ("npz", "word2vec"):
-            raise ValueError(f"format must be 'npz' or 'word2vec', got {fmt!r}")
+        if fmt not in _FORMATS:
+            raise ValueError(f"format must be 'npz', 'word2vec' or 'word2vec-binary', got {fmt!r}")
         return fmt
     if path.suffix == ".npz":
         return "npz"
     if path.suffix in _TEXT_SUFFIXES:
         return "word2vec"
+    if path.suffix == ".bin":
+        return "word2vec-binary"
     raise ValueError(f"cannot tell the format of {str(path)!r} from its suffix: use .npz, "
-                     f".txt or .vec, or pass format='npz' / 'word2vec'")
+                     f".txt, .vec or .bin, or pass format='npz' / 'word2vec' / 'word2vec-binary'")
+
+
+def _exclusive_temp(path: Path) -> tuple[int, Path]:
+    """A new file beside ``path`` with a random name, created exclusively (never a symlink's target)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = path.with_name(f"{path.name}.{secrets.token_hex(4)}.part")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
 
 
 def save_vectors(path: str | os.PathLike, word_vecs: np.ndarray,
@@ -72,8 +103,10 @@ def save_vectors(path: str | os.PathLike, word_vecs: np.ndarray,
 
     ``words`` is ``id_to_word`` or a list in row order.  ``meta`` (JSON-able:
     the command, seed and settings that made the vectors) is stored in ``.npz``
-    files.  ``dtype`` (e.g. ``np.float16``) shrinks an ``.npz`` file.  The file
-    is written to a temporary name first, so a failed save leaves no half file.
+    files.  ``dtype`` (e.g. ``np.float16``) shrinks an ``.npz`` file.  ``.bin``
+    (or ``format='word2vec-binary'``) writes word2vec's binary format.  The file
+    is written to a new temporary name first, so a failed save leaves no half file.
+    Vectors holding NaN or inf are refused (the error names their words).
     """
     path = Path(path)
     word_vecs = np.asarray(word_vecs)
@@ -83,17 +116,22 @@ def save_vectors(path: str | os.PathLike, word_vecs: np.ndarray,
     words = _words_list(words, word_vecs.shape[0])
     fmt = _format(path, format)
     meta_json = json.dumps(dict(meta or {}), sort_keys=True)
-    tmp = path.with_name(path.name + ".part")
+    with np.errstate(over="ignore"):
+        stored = word_vecs.astype(dtype or word_vecs.dtype) if fmt == "npz" else word_vecs
+    w2v.check_finite_rows(stored, words, f"cannot save {str(path)!r} (nothing was written)",
+                          lambda r: f"row {r}")
+    fd, tmp = _exclusive_temp(path)
     try:
-        if fmt == "npz":
-            with open(tmp, "wb") as f:
-                np.savez_compressed(f, vectors=word_vecs.astype(dtype or word_vecs.dtype),
-                                    words=np.array(words, dtype=str), meta=np.array(meta_json))
+        if fmt == "word2vec":
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                w2v.write_text(f, word_vecs, words)
         else:
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(f"{word_vecs.shape[0]} {word_vecs.shape[1]}\n")
-                for w, v in zip(words, word_vecs, strict=True):
-                    f.write(w + " " + " ".join(f"{x:.6g}" for x in v.tolist()) + "\n")
+            with os.fdopen(fd, "wb") as f:
+                if fmt == "npz":
+                    np.savez_compressed(f, vectors=stored, words=np.array(words, dtype=str),
+                                        meta=np.array(meta_json))
+                else:
+                    w2v.write_binary(f, word_vecs, words)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -104,49 +142,90 @@ def _vocab(words: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
     return {w: i for i, w in enumerate(words)}, dict(enumerate(words))
 
 
-def load_vectors(path: str | os.PathLike, format: str | None = None) -> WordVectors:
-    """Read vectors written by :func:`save_vectors` (or any word2vec text file).
+def _not_npz(path: Path, why: str) -> VectorsFileError:
+    return VectorsFileError(f"{str(path)!r} is not a w2vlib vectors .npz file: {why}")
+
+
+def _npz_headers(path: Path) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
+    """``{array: (shape, dtype)}`` as the ``.npz`` declares them, read without unpacking data."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise _not_npz(path, "it is not a zip archive (empty, cut short, or another kind of file). "
+                             "Word2vec files are read by their suffix: .txt or .vec (text), "
+                             ".bin (binary)") from None
+    found = {}
+    with zf:
+        names = set(zf.namelist())
+        for name in ("vectors", "words", "meta"):
+            if name + ".npy" not in names:
+                if name == "meta":
+                    continue
+                raise _not_npz(path, f"it has no array {name!r} (needs arrays 'vectors' and 'words')")
+            try:
+                with zf.open(name + ".npy") as f:
+                    version = np.lib.format.read_magic(f)
+                    read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                            else np.lib.format.read_array_header_2_0)
+                    shape, _, dtype = read(f)
+            except (ValueError, OSError, EOFError, zipfile.BadZipFile, RuntimeError) as e:
+                raise _not_npz(path, f"its array {name!r} is damaged ({e})") from None
+            if dtype.hasobject:
+                raise _not_npz(path, f"its array {name!r} holds Python objects, which only pickle "
+                                     f"could load, and w2vlib never loads pickles")
+            found[name] = (shape, dtype)
+    return found
+
+
+def _check_npz_sizes(path: Path, found: dict) -> None:
+    (shape, _), (wshape, _) = found["vectors"], found["words"]
+    if len(shape) != 2 or len(wshape) != 1 or wshape[0] != shape[0]:
+        n = wshape[0] if len(wshape) == 1 else wshape
+        raise VectorsFileError(f"{str(path)!r}: {n} words for vectors of shape {shape}")
+    unpacked = sum(int(np.prod(s)) * d.itemsize for s, d in found.values())
+    size = path.stat().st_size
+    if unpacked > max(NPZ_SMALL_BYTES, MAX_NPZ_EXPANSION * size):
+        raise VectorsFileError(
+            f"{str(path)!r}: its arrays would unpack to {unpacked:,} bytes from a file of "
+            f"{size:,} bytes (more than {MAX_NPZ_EXPANSION} times its size): a damaged file or "
+            f"a zip bomb, so it was not unpacked")
+
+
+def _load_npz(path: Path) -> WordVectors:
+    _check_npz_sizes(path, _npz_headers(path))
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            vecs = z["vectors"].astype(np.float32)
+            words = [str(w) for w in z["words"]]
+            meta = json.loads(str(z["meta"])) if "meta" in z.files else {}
+    except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
+        raise _not_npz(path, f"(needs arrays 'vectors' and 'words'): {e}") from e
+    w2v.check_finite_rows(vecs, words, repr(str(path)), lambda r: f"row {r}")
+    w2v.check_unique_words(words, repr(str(path)), lambda r: f"row {r}")
+    return WordVectors(vecs, *_vocab(words), meta)
+
+
+def load_vectors(path: str | os.PathLike, format: str | None = None,
+                 unicode_errors: str = "strict") -> WordVectors:
+    """Read vectors written by :func:`save_vectors` or any word2vec file (text or binary).
 
     Returns ``WordVectors(word_vecs, word_to_id, id_to_word, meta)``; ``word_vecs``
-    is float32.
+    is float32.  ``unicode_errors='replace'`` reads a word2vec file whose words
+    are not all UTF-8.  Raises :class:`VectorsFileError` naming what is wrong
+    (bad header, line, duplicate word, NaN or inf vector).
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no vectors file at {str(path)!r}")
     fmt = _format(path, format)
     if fmt == "npz":
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                vecs = z["vectors"].astype(np.float32)
-                words = [str(w) for w in z["words"]]
-                meta = json.loads(str(z["meta"])) if "meta" in z.files else {}
-        except (KeyError, ValueError, OSError) as e:
-            raise ValueError(f"{str(path)!r} is not a w2vlib vectors .npz file "
-                             f"(needs arrays 'vectors' and 'words'): {e}") from e
-        if vecs.ndim != 2 or len(words) != vecs.shape[0]:
-            raise ValueError(f"{str(path)!r}: {len(words)} words for vectors of shape {vecs.shape}")
-        return WordVectors(vecs, *_vocab(words), meta)
-
-    with open(path, encoding="utf-8") as f:
-        header = f.readline().split()
-        if len(header) != 2 or not all(h.isdigit() for h in header):
-            raise ValueError(f"{str(path)!r}: the first line must be 'V H' (word count, "
-                             f"dimension), got {' '.join(header)!r}")
-        n, dim = int(header[0]), int(header[1])
-        vecs = np.empty((n, dim), dtype=np.float32)
-        words = []
-        for lineno, line in enumerate(f, start=2):
-            parts = line.rstrip("\n").split(" ")
-            if len(words) == n:
-                if line.strip():
-                    raise ValueError(f"{str(path)!r}: more than the {n} words the header announces")
-                continue
-            if len(parts) != dim + 1:
-                raise ValueError(f"{str(path)!r} line {lineno}: expected a word and {dim} "
-                                 f"numbers, got {len(parts)} fields")
-            vecs[len(words)] = np.array(parts[1:], dtype=np.float32)
-            words.append(parts[0])
-    if len(words) != n:
-        raise ValueError(f"{str(path)!r}: the header announces {n} words but the file has "
-                         f"{len(words)} (truncated?)")
+        return _load_npz(path)
+    if fmt == "word2vec":
+        vecs, words = w2v.read_text(path, unicode_errors)
+        where = lambda r: f"line {r + 2}"          # noqa: E731 -- the header is line 1
+    else:
+        vecs, words = w2v.read_binary(path, unicode_errors)
+        where = lambda r: f"entry {r + 1}"         # noqa: E731
+    w2v.check_unique_words(words, repr(str(path)), where)
+    w2v.check_finite_rows(vecs, words, repr(str(path)), where)
     return WordVectors(vecs, *_vocab(words), {})

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .evaluate import check_word_matrix, normalize_rows
+from .evaluate import _text_lines, check_word_matrix, normalize_rows
 
 __all__ = ["rankdata", "spearman", "load_word_pairs", "find_similarity_file",
            "similarity_missing_message", "evaluate_similarity", "SimilarityReport",
@@ -87,25 +87,27 @@ def load_word_pairs(path, lowercase: bool = True) -> list[tuple[str, str, float]
     if not path.is_file():
         raise FileNotFoundError(f"no word-pair file at {str(path)!r}")
     pairs: list[tuple[str, str, float]] = []
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, start=1):
-            line = line.strip()
-            if not line or line.startswith("#"):
+    for lineno, line in enumerate(_text_lines(path), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        sep = "\t" if "\t" in line else ("," if "," in line else None)
+        fields = [x.strip() for x in line.split(sep)]
+        if len(fields) < 3:
+            raise ValueError(f"{str(path)!r} line {lineno}: expected two words and a score, "
+                             f"got {line!r}")
+        try:
+            score = float(fields[2])
+        except ValueError:
+            if not pairs:           # a header such as "Word 1,Word 2,Human (mean)"
                 continue
-            sep = "\t" if "\t" in line else ("," if "," in line else None)
-            fields = [x.strip() for x in line.split(sep)]
-            if len(fields) < 3:
-                raise ValueError(f"{str(path)!r} line {lineno}: expected two words and a score, "
-                                 f"got {line!r}")
-            try:
-                score = float(fields[2])
-            except ValueError:
-                if not pairs:           # a header such as "Word 1,Word 2,Human (mean)"
-                    continue
-                raise ValueError(f"{str(path)!r} line {lineno}: the score {fields[2]!r} is not "
-                                 f"a number") from None
-            w1, w2 = (fields[0].lower(), fields[1].lower()) if lowercase else (fields[0], fields[1])
-            pairs.append((w1, w2, score))
+            raise ValueError(f"{str(path)!r} line {lineno}: the score {fields[2]!r} is not "
+                             f"a number") from None
+        if not np.isfinite(score):
+            raise ValueError(f"{str(path)!r} line {lineno}: the score {fields[2]!r} is not a "
+                             f"finite number")
+        w1, w2 = (fields[0].lower(), fields[1].lower()) if lowercase else (fields[0], fields[1])
+        pairs.append((w1, w2, score))
     if not pairs:
         raise ValueError(f"{str(path)!r} holds no word pairs")
     return pairs
