@@ -331,3 +331,26 @@ def test_committed_table_is_complete_and_sane():
         assert meta["machine"][key]
     # written with the old key names (cores_usable, load_average): read with the new ones
     assert meta["machine"]["usable_cores"] >= 1 and "cores_usable" not in meta["machine"]
+
+
+def test_writing_the_table_never_follows_a_planted_symlink(tmp_path):
+    """The table and its JSON go through randomly named temp files created exclusively: a
+    symlink at the old fixed temp name (``ptb_grid.csv.part``) is left alone, and so is its target."""
+    target = tmp_path / "precious.txt"
+    target.write_text("a learner's file\n")
+    out = tmp_path / "grid.csv"
+    for name in ("grid.csv.part", "grid.json.part"):
+        (tmp_path / name).symlink_to(target)
+    row = {k: 1 for k in pt.FIELDS}
+    pt.write_paper_table([row], out, meta={"what": "test"})
+    assert target.read_text() == "a learner's file\n"
+    assert out.read_text().splitlines()[0].split(",") == list(pt.FIELDS)
+    assert json.loads(out.with_suffix(".json").read_text()) == {"what": "test"}
+    assert sorted(p.name for p in tmp_path.glob("*.part")) == ["grid.csv.part", "grid.json.part"]
+
+
+def test_a_row_missing_a_column_writes_nothing(tmp_path):
+    out = tmp_path / "grid.csv"
+    with pytest.raises(ValueError, match="a row lacks"):
+        pt.write_paper_table([{"model": "cbow"}], out)
+    assert list(tmp_path.iterdir()) == []

@@ -85,7 +85,7 @@ def _format(path: Path, fmt: str | None) -> str:
                      f".txt, .vec or .bin, or pass format='npz' / 'word2vec' / 'word2vec-binary'")
 
 
-def _exclusive_temp(path: Path) -> tuple[int, Path]:
+def exclusive_temp(path: Path) -> tuple[int, Path]:
     """A new file beside ``path`` with a random name, created exclusively (never a symlink's target)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     while True:
@@ -120,7 +120,7 @@ def save_vectors(path: str | os.PathLike, word_vecs: np.ndarray,
         stored = word_vecs.astype(dtype or word_vecs.dtype) if fmt == "npz" else word_vecs
     w2v.check_finite_rows(stored, words, f"cannot save {str(path)!r} (nothing was written)",
                           lambda r: f"row {r}")
-    fd, tmp = _exclusive_temp(path)
+    fd, tmp = exclusive_temp(path)
     try:
         if fmt == "word2vec":
             with os.fdopen(fd, "w", encoding="utf-8") as f:

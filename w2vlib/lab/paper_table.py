@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import csv
 import inspect
+import io as io_
 import json
 import math
 import numbers
+import os
 import shlex
 import sys
 import time
@@ -42,6 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..io import exclusive_temp
 from .machine import loadavg, machine_info, upgrade_machine_info
 
 __all__ = ["DEFAULT_MODELS", "DEFAULT_DIMS", "DEFAULT_FRACTIONS", "DEFAULT_EPOCHS", "FIXED", "FIELDS",
@@ -261,6 +264,19 @@ def _format(value) -> str:
     return str(value)
 
 
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a new, randomly named file beside ``path`` (created exclusively, so a
+    symlink planted there is never followed), then rename it over ``path``."""
+    fd, tmp = exclusive_temp(path)
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def write_paper_table(rows: Sequence[Mapping], path, meta: Mapping | None = None) -> tuple[Path, Path]:
     """Write ``rows`` (dicts with the keys of :data:`FIELDS`) as CSV at ``path`` and ``meta`` as
     JSON beside it (``.json``); returns both paths. Each file is written to a temporary name and
@@ -269,20 +285,17 @@ def write_paper_table(rows: Sequence[Mapping], path, meta: Mapping | None = None
     if path.suffix.lower() != ".csv":
         raise ValueError(f"the table is a .csv file, got {str(path)!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(FIELDS)
-        for row in rows:
-            missing = [k for k in FIELDS if k not in row]
-            if missing:
-                raise ValueError(f"a row lacks {missing}")
-            w.writerow([_format(row[k]) for k in FIELDS])
-    tmp.replace(path)
+    for row in rows:
+        missing = [k for k in FIELDS if k not in row]
+        if missing:
+            raise ValueError(f"a row lacks {missing}")
+    table = io_.StringIO()
+    w = csv.writer(table, lineterminator="\n")
+    w.writerow(FIELDS)
+    w.writerows([_format(row[k]) for k in FIELDS] for row in rows)
+    _write_atomically(path, table.getvalue())
     jpath = _json_path(path)
-    tmp = jpath.with_name(jpath.name + ".part")
-    tmp.write_text(json.dumps(dict(meta or {}), indent=2) + "\n", encoding="utf-8")
-    tmp.replace(jpath)
+    _write_atomically(jpath, json.dumps(dict(meta or {}), indent=2) + "\n")
     return path, jpath
 
 
