@@ -101,7 +101,7 @@ paper-table: data
 # (package data: shipped in the wheel, found with w2vlib.datasets.shipped_file)
 vectors: data
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m w2vlib.speed --model cbow --epochs 10 \
-		--dim 100 --seed 0 --subsample 1e-3 --no-progress --out w2vlib/data/vectors/ptb_cbow.npz
+		--dim 100 --seed 0 --subsample 1e-3 --no-progress --force --out w2vlib/data/vectors/ptb_cbow.npz
 
 lint: setup
 	$(VENV)/bin/ruff check w2vlib tests

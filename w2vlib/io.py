@@ -70,7 +70,8 @@ def _words_list(words: Mapping[int, str] | Sequence[str], n: int) -> list[str]:
     return words
 
 
-def _format(path: Path, fmt: str | None) -> str:
+def file_format(path: Path, fmt: str | None = None) -> str:
+    """The format of ``path``: ``fmt`` checked, or read from the suffix (.npz, .txt/.vec, .bin)."""
     if fmt is not None:
         if fmt not in _FORMATS:
             raise ValueError(f"format must be 'npz', 'word2vec' or 'word2vec-binary', got {fmt!r}")
@@ -114,7 +115,7 @@ def save_vectors(path: str | os.PathLike, word_vecs: np.ndarray,
         raise ValueError(f"word_vecs must be a float array of shape (V, H), got "
                          f"{word_vecs.shape} {word_vecs.dtype}")
     words = _words_list(words, word_vecs.shape[0])
-    fmt = _format(path, format)
+    fmt = file_format(path, format)
     meta_json = json.dumps(dict(meta or {}), sort_keys=True)
     with np.errstate(over="ignore"):
         stored = word_vecs.astype(dtype or word_vecs.dtype) if fmt == "npz" else word_vecs
@@ -217,7 +218,7 @@ def load_vectors(path: str | os.PathLike, format: str | None = None,
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no vectors file at {str(path)!r}")
-    fmt = _format(path, format)
+    fmt = file_format(path, format)
     if fmt == "npz":
         return _load_npz(path)
     if fmt == "word2vec":

@@ -4,7 +4,8 @@
   same shapes. ``backward`` writes gradients *into* those arrays
   (``dW[...] = ...``) and never rebinds them, so an optimizer may keep the
   lists and find fresh gradients there after every step.
-* ``forward`` remembers what ``backward`` needs; call them in pairs.
+* ``forward`` remembers what ``backward`` needs; call them in pairs
+  (``backward`` before any ``forward`` raises RuntimeError saying so).
 
 Which part of chapter 4 needs what:
 
@@ -31,6 +32,35 @@ __all__ = [
     "SoftmaxWithLoss",
     "EmbeddingDot",
 ]
+
+
+def saved_by_forward(layer, value):
+    """What ``layer.forward`` saved for ``backward``; RuntimeError if forward has not run yet."""
+    if value is None:
+        name = type(layer).__name__
+        raise RuntimeError(f"{name}.backward() was called before {name}.forward(): call "
+                           "forward first (backward uses what forward saved)")
+    return value
+
+
+def check_dout(layer, dout, shape: tuple) -> np.ndarray:
+    """``dout`` as an array, or ValueError unless it has ``shape`` (that of forward's output)."""
+    dout = np.asarray(dout)
+    if dout.shape != shape:
+        raise ValueError(f"{type(layer).__name__}.backward: dout must have the shape of "
+                         f"forward's output {shape}, got {dout.shape}")
+    return dout
+
+
+def _check_labels(t: np.ndarray) -> None:
+    """ValueError for an empty batch or labels outside [0, 1] (NaN included)."""
+    if t.shape[0] == 0:
+        raise ValueError(f"SigmoidWithLoss got an empty batch (scores of shape {t.shape}): "
+                         "pass at least one row")
+    if t.size and not (t.min() >= 0 and t.max() <= 1):
+        bad = t[~((t >= 0) & (t <= 1))].flat[0]
+        raise ValueError(f"labels must lie in [0, 1] (1: \"this is the word\", 0: \"it is "
+                         f"not\"), got {bad:g}")
 
 
 class MatMul:
@@ -66,7 +96,8 @@ class MatMul:
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dout: (..., H) -> dx (..., D); writes ``dW = x^T dout`` (D, H)."""
         (W,) = self.params
-        x = self.x
+        x = saved_by_forward(self, self.x)
+        dout = check_dout(self, dout, x.shape[:-1] + W.shape[1:])
         d, h = W.shape
         self.grads[0][...] = x.reshape(-1, d).T @ dout.reshape(-1, h)
         return (dout.reshape(-1, h) @ W.T).reshape(dout.shape[:-1] + (d,))
@@ -118,8 +149,10 @@ class Embedding:
     def backward(self, dout: np.ndarray) -> None:
         """dout: idx.shape + (H,). Writes dW (V, H), accumulating repeated ids; returns None."""
         (dW,) = self.grads
+        idx = saved_by_forward(self, self.idx)
+        dout = check_dout(self, dout, idx.shape + dW.shape[1:])
         dW[...] = 0
-        np.add.at(dW, self.idx, dout)
+        np.add.at(dW, idx, dout)
         return None
 
 
@@ -138,7 +171,7 @@ class Sigmoid:
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dout: same shape as x -> ``dout * y * (1 - y)``."""
-        y = self.out
+        y = saved_by_forward(self, self.out)
         return dout * y * (1 - y)
 
 
@@ -147,8 +180,9 @@ class SigmoidWithLoss:
 
     ``forward(x, t)``: scores ``x`` of shape (N,) or (N, K, ...) and labels
     ``t`` of the same shape, 1 for "this is the word" and 0 for "it is not"
-    (values in between are allowed). The loss is summed over every axis but
-    the first and averaged over the first:
+    (values in between are allowed; values outside [0, 1] and an empty batch
+    are refused). The loss is summed over every axis but the first and
+    averaged over the first:
 
         loss = sum(l) / N,   l = -t log sigmoid(x) - (1 - t) log(1 - sigmoid(x))
 
@@ -179,13 +213,15 @@ class SigmoidWithLoss:
         t = np.asarray(t, dtype=x.dtype)
         if t.shape != x.shape:
             raise ValueError(f"labels must have the scores' shape {x.shape}, got {t.shape}")
+        _check_labels(t)
         self.y = sigmoid(x)
         self.t = t
         return float(np.sum(softplus(x) - t * x) / x.shape[0])
 
     def backward(self, dout=1.0) -> np.ndarray:
         """Returns dx, the same shape as x."""
-        return (self.y - self.t) * (dout / self.y.shape[0])
+        y = saved_by_forward(self, self.y)
+        return (y - self.t) * (dout / y.shape[0])
 
 
 class SoftmaxWithLoss:
@@ -217,6 +253,9 @@ class SoftmaxWithLoss:
         if x.ndim != 2:
             raise ValueError(f"scores must have shape (N, C) or (C,), got {x.shape}")
         n = x.shape[0]
+        if n == 0:
+            raise ValueError(f"SoftmaxWithLoss got an empty batch (scores of shape {x.shape}): "
+                             "pass at least one row")
         logp = log_softmax(x)
         if t.shape == x.shape:
             loss = -np.sum(t * logp) / n
@@ -233,7 +272,7 @@ class SoftmaxWithLoss:
 
     def backward(self, dout=1.0) -> np.ndarray:
         """Returns dx, the same shape as x."""
-        n = self.y.shape[0]
+        n = saved_by_forward(self, self.y).shape[0]
         dx = self.y.copy()
         if self.t.shape == dx.shape:
             dx -= self.t
@@ -281,7 +320,7 @@ class EmbeddingDot:
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dout: idx's shape -> dh (N, H); writes dW."""
-        hb, target_W = self.cache
+        hb, target_W = saved_by_forward(self, self.cache)
         dout = dout[..., None]
         self.embed.backward(dout * hb)
         dh = dout * target_W

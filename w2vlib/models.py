@@ -27,7 +27,7 @@ import numbers
 
 import numpy as np
 
-from .layers import Embedding, MatMul, SoftmaxWithLoss
+from .layers import Embedding, MatMul, SoftmaxWithLoss, saved_by_forward
 from .negative_sampling import NegativeSamplingLoss
 
 __all__ = ["SimpleCBOW", "CBOW", "SkipGram"]
@@ -124,6 +124,7 @@ class SimpleCBOW:
 
     def backward(self, dout=1.0) -> None:
         """Writes the gradients of all params; returns None."""
+        saved_by_forward(self, self.loss_layer.y)
         dscores = self.loss_layer.backward(dout)
         dh = self.out_layer.backward(dscores)                       # (N, H)
         C = self._n_context
@@ -181,8 +182,8 @@ class CBOW(_NegativeSamplingModel):
 
     def backward(self, dout=1.0) -> None:
         """Writes dW_in and dW_out; returns None."""
+        n, c = saved_by_forward(self, self._shape)
         dh = self.ns_loss.backward(dout)                            # (N, H)
-        n, c = self._shape
         self.in_layer.backward(np.broadcast_to(dh[:, None, :] / c, (n, c, dh.shape[1])))
         return None
 
@@ -213,7 +214,7 @@ class SkipGram(_NegativeSamplingModel):
 
     def backward(self, dout=1.0) -> None:
         """Writes dW_in and dW_out; returns None."""
-        n, c = self._shape
+        n, c = saved_by_forward(self, self._shape)
         dh_rep = self.ns_loss.backward(dout * c)                    # (N*C, H)
         self.in_layer.backward(dh_rep.reshape(n, c, -1).sum(axis=1))
         return None

@@ -55,6 +55,13 @@ class UnigramSampler:
       loop over rows and changes the distribution of the later draws.
     """
 
+    #: Rounds of redrawing the entries that hit their own target before the rest are
+    #: drawn exactly (:meth:`sample_excluding`). An entry reaches round r with
+    #: probability ``p(target) ** r``: for any ordinary corpus never, so its draws
+    #: stay those of plain rejection; for a word with p = 0.999999, after 32 rounds
+    #: instead of about a million.
+    REDRAW_ROUNDS = 32
+
     def __init__(self, corpus, power: float = 0.75, sample_size: int = 5, seed=None):
         corpus = np.asarray(corpus)
         if corpus.ndim != 1 or not np.issubdtype(corpus.dtype, np.integer):
@@ -84,6 +91,11 @@ class UnigramSampler:
         cdf = np.cumsum(weights)
         self._cdf = cdf / cdf[-1]
 
+    def _rest(self, target: np.ndarray) -> np.ndarray:
+        """``1 - p(target)`` as the cumulative table sees it (0: nothing else to draw)."""
+        lo = np.where(target > 0, self._cdf[np.maximum(target - 1, 0)], 0.0)
+        return 1.0 - (self._cdf[target] - lo)
+
     def sample(self, size) -> np.ndarray:
         """Independent draws from ``word_p`` (no target excluded); int64 of shape ``size``."""
         u = self.rng.random(size)
@@ -101,7 +113,10 @@ class UnigramSampler:
 
         All rows are drawn at once; then only the entries that hit their own
         row's target are drawn again, until none do. (Rejecting a draw and
-        drawing again is exactly conditioning on "not the target".)
+        drawing again is exactly conditioning on "not the target".) A target
+        that takes almost all the probability would need very many redraws, so
+        after :attr:`REDRAW_ROUNDS` rounds the entries still hitting theirs are
+        drawn from the renormalised distribution directly (:meth:`sample_excluding`).
         """
         target = np.asarray(target)
         if not np.issubdtype(target.dtype, np.integer):
@@ -113,18 +128,39 @@ class UnigramSampler:
             if lo < 0 or hi >= self.vocab_size:
                 bad = lo if lo < 0 else hi
                 raise IndexError(f"target ids must lie in [0, {self.vocab_size}), got {int(bad)}")
-            if self.word_p[target].max() >= 1.0:
+            if self.word_p[target].max() >= 1.0 or self._rest(target).min() <= 0:
                 only = int(target[np.argmax(self.word_p[target])])
                 raise ValueError(f"word {only} is the only word with non-zero sampling "
                                  f"probability, so it has no negatives to draw")
 
-        negatives = self.sample(target.shape + (self.sample_size,))
+        shape = target.shape + (self.sample_size,)
+        negatives = self.sample(shape)
         column = target[..., None]
         hit = negatives == column
+        rounds = 0
         while hit.any():
-            negatives[hit] = self.sample(int(hit.sum()))
+            if rounds < self.REDRAW_ROUNDS:
+                negatives[hit] = self.sample(int(hit.sum()))
+            else:
+                negatives[hit] = self.sample_excluding(np.broadcast_to(column, shape)[hit])
             hit = negatives == column
+            rounds += 1
         return negatives
+
+    def sample_excluding(self, exclude) -> np.ndarray:
+        """One draw per entry of ``exclude`` (int ids), from ``word_p`` without that id, int64.
+
+        Inverse-CDF sampling with the excluded word's interval ``[lo, hi)`` cut out
+        of ``[0, 1)``: ``u`` is uniform on ``[0, 1 - (hi - lo))`` and ``u >= lo`` is
+        moved up past the gap, so the draw follows ``p(w) / (1 - p(exclude))``.
+        """
+        exclude = np.asarray(exclude)
+        hi = self._cdf[exclude]
+        lo = np.where(exclude > 0, self._cdf[np.maximum(exclude - 1, 0)], 0.0)
+        u = self.rng.random(exclude.shape) * (1.0 - (hi - lo))
+        u = np.where(u < lo, u, (u - lo) + hi)
+        ids = np.searchsorted(self._cdf, u, side="right")
+        return np.minimum(ids, self.vocab_size - 1).astype(np.int64, copy=False)
 
 
 class NegativeSamplingLoss:

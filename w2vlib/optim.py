@@ -10,6 +10,8 @@ every step. The speed step that updates only the rows a batch touched
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 __all__ = ["SGD", "Adam", "check_pairs"]
@@ -25,10 +27,14 @@ def check_pairs(params: list, grads: list) -> None:
 
 
 def _check_lr(lr) -> float:
-    lr = float(lr)
-    if not lr > 0:
-        raise ValueError(f"lr must be > 0, got {lr}")
-    return lr
+    """``lr`` as a float, or ValueError unless it is a finite number > 0."""
+    try:
+        value = float(lr) if not isinstance(lr, bool) else math.nan
+    except (TypeError, ValueError):
+        value = math.nan
+    if not 0 < value < math.inf:
+        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
+    return value
 
 
 class SGD:

@@ -16,6 +16,8 @@ batch touched is :class:`w2vlib.speed.sparse.SparseTrainer`.
 from __future__ import annotations
 
 import contextlib
+import math
+import numbers
 import time
 
 import numpy as np
@@ -47,6 +49,8 @@ def unique_params(params: list, grads: list) -> tuple[list, list]:
 
 def clip_grads(grads: list, max_norm: float) -> None:
     """Scale all gradients in place so that their joint L2 norm is at most ``max_norm``."""
+    if not (isinstance(max_norm, numbers.Real) and 0 < max_norm < math.inf):
+        raise ValueError(f"max_norm must be a finite number > 0, got {max_norm!r}")
     total = np.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads))
     if total > max_norm:
         scale = max_norm / (total + 1e-6)
@@ -56,6 +60,32 @@ def clip_grads(grads: list, max_norm: float) -> None:
 
 def _no_part(label: str):
     return contextlib.nullcontext()
+
+
+def _check_count(name: str, value) -> int:
+    """``value`` as an int, or ValueError unless it is a whole number >= 1 (not a bool)."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    return int(value)
+
+
+def _check_positive(name: str, value, hint: str = "") -> float | None:
+    """``value`` as a float, or ValueError unless it is None or a finite number > 0."""
+    if value is None:
+        return None
+    if (not isinstance(value, numbers.Real) or isinstance(value, bool)
+            or not math.isfinite(value) or value <= 0):
+        raise ValueError(f"{name} must be a finite number > 0 or None, got {value!r}{hint}")
+    return float(value)
+
+
+def _diverged(loss, epoch: int, step: int, optimizer) -> FloatingPointError:
+    """The error for a non-finite loss, saying where it happened and what to try."""
+    lr = getattr(optimizer, "lr", None)
+    now = f" (now {lr:g})" if isinstance(lr, numbers.Real) else ""
+    return FloatingPointError(
+        f"training diverged (loss {loss}) in epoch {epoch + 1} at step {step}: lower the "
+        f"optimizer's lr{now} or clip the gradients with max_grad (e.g. max_grad=5.0)")
 
 
 class Trainer:
@@ -116,13 +146,20 @@ class Trainer:
         ``seed`` (int, None or Generator) fixes the shuffling. ``time_limit``
         (seconds) stops early after the step that crosses it -- handy in a
         notebook that must finish in time; ``self.stopped_early`` says if it did.
+        ``max_grad`` (> 0, or None for no clipping) caps the gradients' joint norm.
+
+        A non-finite loss (the run diverged) raises ``FloatingPointError`` naming
+        the epoch and step; the weights are then as that step left them.
         """
         x = np.asarray(x)
         t = np.asarray(t)
         if len(x) != len(t):
             raise ValueError(f"x and t must have the same number of rows, got {len(x)} and {len(t)}")
-        if batch_size < 1 or max_epoch < 1 or eval_interval < 1:
-            raise ValueError("batch_size, max_epoch and eval_interval must be positive")
+        max_epoch = _check_count("max_epoch", max_epoch)
+        batch_size = _check_count("batch_size", batch_size)
+        eval_interval = _check_count("eval_interval", eval_interval)
+        max_grad = _check_positive("max_grad", max_grad, " (None: no clipping)")
+        time_limit = _check_positive("time_limit", time_limit, " (seconds)")
         n = len(x)
         if n < batch_size:
             raise ValueError(f"{n} examples are fewer than one batch of {batch_size}")
@@ -139,8 +176,10 @@ class Trainer:
                 order = rng.permutation(n)
                 for it in range(iters):
                     batch = order[it * batch_size:(it + 1) * batch_size]
-                    loss = self.step(x[batch], t[batch], max_grad)
-                    total_loss += float(loss)
+                    loss = float(self.step(x[batch], t[batch], max_grad))
+                    if not math.isfinite(loss):
+                        raise _diverged(loss, epoch, epoch * iters + it + 1, self.optimizer)
+                    total_loss += loss
                     count += 1
                     self.words_seen += batch_size
                     bar.update(1)

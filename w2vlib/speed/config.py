@@ -26,7 +26,8 @@ import numpy as np
 from .schedule import MIN_LR_FACTOR
 
 __all__ = ["Word2VecConfig", "MODELS", "BACKENDS", "DEFAULT_LR", "CBOW_UPDATES", "check_model",
-           "check_backend", "check_corpus", "check_number", "positive_int"]
+           "check_backend", "check_corpus", "check_number", "positive_int", "check_fits_corpus",
+           "MAX_USUAL_NEGATIVE"]
 
 #: The two architectures.
 MODELS = ("cbow", "skipgram")
@@ -45,6 +46,11 @@ CBOW_UPDATES = ("word2vec", "gradient")
 #: (word2vec's per-word loop compiled, :mod:`w2vlib.speed.compiled`; needs the
 #: ``fast`` extra).
 BACKENDS = ("numpy", "numba")
+
+#: The top of the paper's advice for ``negative`` (5 to 20 on small corpora, 2 to 5 on
+#: large ones). More negatives than the corpus has words is refused only above it,
+#: so a toy corpus of 3 words may still use the default 5.
+MAX_USUAL_NEGATIVE = 20
 
 
 # --------------------------------------------------------------------------- checks
@@ -132,6 +138,26 @@ def check_corpus(corpus, vocab_size) -> tuple[np.ndarray, int]:
         if hi >= vocab_size:
             raise ValueError(f"corpus has word id {hi} but vocab_size is {vocab_size}")
     return arr.astype(np.intp, copy=False), vocab_size
+
+
+def check_fits_corpus(config, counts) -> None:
+    """ValueError if ``config``'s window or negative cannot fit the corpus.
+
+    counts: (V,) word counts of the corpus. ``window`` must be smaller than the
+    corpus (a wider one reaches nothing more, yet costs memory in proportion to it);
+    ``negative`` above :data:`MAX_USUAL_NEGATIVE` must be smaller than the number of
+    words that occur (each example would ask about more words than there are).
+    """
+    T = int(np.sum(counts))
+    if config.window >= T:
+        raise ValueError(f"window={config.window} is not smaller than the corpus ({T:,} "
+                         "words): a context cannot reach beyond it; word2vec uses 5 to 10 "
+                         "(the default is 5)")
+    words = int(np.count_nonzero(counts))
+    if config.negative > MAX_USUAL_NEGATIVE and config.negative >= words:
+        raise ValueError(f"negative={config.negative} asks about more negatives per example "
+                         f"than the corpus has words ({words:,}); word2vec uses 5 to "
+                         f"{MAX_USUAL_NEGATIVE} (2 to 5 on large corpora)")
 
 
 # --------------------------------------------------------------------------- the settings

@@ -38,7 +38,7 @@ from .scatter import scatter_add
 from .schedule import MIN_LR_FACTOR, learning_rate
 
 __all__ = ["PROFILE_PARTS", "untimed", "ns_update", "cbow_step", "sg_step", "cbow_span_step",
-           "sg_pairs", "epoch_steps"]
+           "sg_pairs", "epoch_steps", "step_bytes", "check_step_memory", "MAX_STEP_BYTES"]
 
 #: The stages of a NumPy step, as a profiler sees them: drawing negatives; the
 #: output side (gather the target and negative rows, scores, sigmoid, loss, the
@@ -266,6 +266,37 @@ def sg_pairs(n_ids: int, start: int, stop: int, window: int,
 
 
 # --------------------------------------------------------------------------- the driver
+
+#: Settings whose NumPy step would allocate more temporaries than this are refused
+#: before training (PTB's defaults need a few MiB).
+MAX_STEP_BYTES = 4 * 2**30
+
+
+def step_bytes(model: str, batch: int, window: int, negative: int, dim: int) -> int:
+    """Roughly the bytes of temporaries one NumPy step allocates (float32 rows, int64 ids).
+
+    CBOW: the stretch's rows and update rows (``batch + 4 window`` of them), the
+    (2 window + 1, batch) context weights, and per centre its 1 + negative output
+    rows; skip-gram: per (centre, context) pair, about ``2 window`` per centre,
+    the same. Only an estimate, to refuse settings that cannot fit before training.
+    """
+    if model == "cbow":
+        examples = batch
+        inputs = 4 * (2 * window + 1) * (2 * batch + 2 * window + 1) + 12 * dim * (batch + 4 * window)
+    else:
+        examples = batch * 2 * window
+        inputs = (32 + 8 * dim) * examples
+    return inputs + examples * (1 + negative) * (8 + 12 * dim)
+
+
+def check_step_memory(config, batch: int) -> None:
+    """ValueError if a step with ``config`` and ``batch`` would exceed :data:`MAX_STEP_BYTES`."""
+    need = step_bytes(config.model, batch, config.window, config.negative, config.dim)
+    if need > MAX_STEP_BYTES:
+        raise ValueError(f"one step would need about {need / 2**30:,.1f} GiB of temporaries "
+                         f"({config.model}, batch_size {batch}, window {config.window}, "
+                         f"negative {config.negative}, dim {config.dim}): lower them "
+                         "(word2vec's defaults: window 5, negative 5)")
 
 def epoch_steps(W_in, W_out, config, sampler, batch: int, rng: np.random.Generator,
                 profiler=None):

@@ -35,7 +35,7 @@ import inspect
 
 import numpy as np
 
-from ..layers import Embedding
+from ..layers import Embedding, check_dout, saved_by_forward
 from ..optim import SGD, Adam, check_pairs
 from ..trainer import Trainer, unique_params
 from .scatter import scatter_add, touched_rows
@@ -72,13 +72,15 @@ class SparseEmbedding(Embedding):
     def backward(self, dout: np.ndarray) -> None:
         """dout: idx.shape + (H,). Writes dW (V, H) and grad_rows; returns None."""
         (dW,) = self.grads
+        idx = saved_by_forward(self, self.idx)
+        dout = check_dout(self, dout, idx.shape + dW.shape[1:])
         prev = self.grad_rows[0]
         if prev is None:
             dW[...] = 0
         else:
             dW[prev] = 0
-        scatter_add(dW, self.idx, dout)
-        self.grad_rows[0] = touched_rows(self.idx, dW.shape[0])
+        scatter_add(dW, idx, dout)
+        self.grad_rows[0] = touched_rows(idx, dW.shape[0])
         return None
 
 

@@ -82,13 +82,13 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from . import numpy_kernels
-from .config import DEFAULT_LR, Word2VecConfig, check_corpus
+from .config import DEFAULT_LR, MAX_USUAL_NEGATIVE, Word2VecConfig, check_corpus, check_fits_corpus
 from .samplers import AliasSampler, default_batch_size, keep_probabilities
 
 # AliasSampler, keep_probabilities, default_batch_size and DEFAULT_LR live in samplers
 # and config; they are named here too because callers import them from this module.
-__all__ = ["train_word2vec", "Word2VecResult", "LOSS_POINTS_PER_EPOCH", "AliasSampler",
-           "keep_probabilities", "default_batch_size", "DEFAULT_LR"]
+__all__ = ["train_word2vec", "Word2VecResult", "check_run", "LOSS_POINTS_PER_EPOCH",
+           "AliasSampler", "keep_probabilities", "default_batch_size", "DEFAULT_LR"]
 
 #: Points recorded in ``loss_history`` per epoch (roughly).
 LOSS_POINTS_PER_EPOCH = 50
@@ -176,8 +176,10 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
     :data:`~w2vlib.speed.numpy_kernels.PROFILE_PARTS` (``lab.bench.PartTimer`` fits).
 
     A diverging run (non-finite loss) raises ``FloatingPointError`` naming the
-    learning rate (and the batch size). See the module docstring for the update
-    rule and the minibatch semantics.
+    learning rate (and the batch size). A window as wide as the corpus, or more
+    than 20 negatives for a corpus with no more words than that, is refused before
+    training (:func:`~w2vlib.speed.config.check_fits_corpus`). See the module
+    docstring for the update rule and the minibatch semantics.
     """
     config = Word2VecConfig(model=model, dim=dim, window=window, negative=negative,
                             epochs=epochs, lr=lr, batch_size=batch_size, subsample=subsample,
@@ -186,15 +188,12 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
                             workers=workers)
     ids, V = check_corpus(corpus, vocab_size)
     _check_hooks(callback, profiler, config.backend)
+    counts = np.bincount(ids, minlength=V)
+    batch = check_run(config, counts)
     compile_seconds = _prepare_compiled(config) if config.backend == "numba" else None
     rng = config.rng()
-    counts = np.bincount(ids, minlength=V)
     sampler = AliasSampler(counts, config.power)
     keep_p = keep_probabilities(counts, config.subsample)
-    batch = None
-    if config.backend == "numpy":
-        batch = (config.batch_size if config.batch_size is not None
-                 else default_batch_size(counts, config.subsample, config.model, config.window))
     W_in = ((rng.random((V, config.dim), dtype=np.float32) - np.float32(0.5))
             / np.float32(config.dim))
     W_out = np.zeros((V, config.dim), dtype=np.float32)
@@ -207,6 +206,22 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
     res = Word2VecResult(W_in=W_in, W_out=W_out, settings=settings)
     _Run(res, config, len(ids), progress).train(steps, ids, keep_p, rng, callback)
     return res
+
+
+def check_run(config: Word2VecConfig, counts) -> int | None:
+    """The NumPy batch size of a run (None for the compiled loop), after checking that its
+    window and negatives fit the corpus (:func:`~w2vlib.speed.config.check_fits_corpus`)
+    and its steps fit in memory (:func:`~w2vlib.speed.numpy_kernels.check_step_memory`).
+
+    counts: (V,) word counts of the corpus. ValueError naming the setting otherwise.
+    """
+    check_fits_corpus(config, counts)
+    if config.backend != "numpy":
+        return None
+    batch = (config.batch_size if config.batch_size is not None
+             else default_batch_size(counts, config.subsample, config.model, config.window))
+    numpy_kernels.check_step_memory(config, batch)
+    return batch
 
 
 def _epoch_driver(W_in, W_out, config, sampler, batch, rng, T, profiler):
@@ -297,7 +312,8 @@ class _Run:
                 raise FloatingPointError(
                     f"training diverged (loss {loss}) in epoch {epoch + 1} at learning "
                     f"rate {lr_t:.4g}: lower lr (now {self.config.lr:g})"
-                    + (f" or batch_size (now {batch})" if self.config.backend == "numpy" else ""))
+                    + (f" or batch_size (now {batch})" if self.config.backend == "numpy" else "")
+                    + self._negative_hint())
             self.loss_acc += loss
             self.n_acc += n_ex
             if self.done >= self.next_log and self.n_acc:
@@ -308,6 +324,12 @@ class _Run:
                 return True
         return False
 
+    def _negative_hint(self) -> str:
+        """For a divergence with unusually many negatives: say that they are the likely cause."""
+        k = self.config.negative
+        return (f" or negative (now {k}: word2vec uses 5 to {MAX_USUAL_NEGATIVE})"
+                if k > MAX_USUAL_NEGATIVE else "")
+
     def check_weights(self, epoch: int) -> None:
         """The compiled loop measures the loss on a sample of words: check the weights too."""
         res = self.res
@@ -315,4 +337,4 @@ class _Run:
                                                    and np.isfinite(res.W_out).all()):
             raise FloatingPointError(
                 f"training diverged (non-finite weights) in epoch {epoch + 1}: lower lr "
-                f"(now {self.config.lr:g})")
+                f"(now {self.config.lr:g})" + self._negative_hint())
