@@ -116,7 +116,9 @@ def test_a_gap_in_id_to_word_is_named_not_a_bare_key_error():
     with pytest.raises(ValueError, match=r"id_to_word has no word for row\(s\) \[3\].*word_to_id"):
         most_similar("king", W2I, i2w, W, top=10)
     with pytest.raises(ValueError, match=r"no word for row\(s\) \[3\]"):
-        analogy("man", "king", "woman", W2I, i2w, W)
+        analogy("man", "king", "apple", W2I, i2w, W, top=len(W))      # "woman" may be an answer
+    # a row that is never an answer needs no word: a question word here
+    assert analogy("man", "king", "woman", W2I, i2w, W, top=2)
 
 
 @pytest.mark.parametrize("bad,error", [(0, ValueError), (-5, ValueError), (2.5, TypeError)])
@@ -132,3 +134,9 @@ def test_a_nan_row_is_named_instead_of_returning_nothing():
         most_similar("queen", W2I, I2W, nan)
     with pytest.raises(ValueError, match=r"row 1 \('queen'\)"):
         evaluate_analogies(nan, W2I, {"family": [("man", "king", "woman", "queen")]})
+
+
+def test_id_to_word_may_be_a_list_as_before():
+    """A list in row order is a valid id_to_word (it was before the gap check came in)."""
+    as_list = [I2W[i] for i in range(len(I2W))]
+    assert most_similar("king", W2I, as_list, W, top=3) == most_similar("king", W2I, I2W, W, top=3)

@@ -21,10 +21,14 @@ def real_tool(module: str):
     import importlib
     import os
 
+    import sys
+
     try:
         return importlib.import_module(module)
     except ImportError:
-        if os.environ.get("CI", "").lower() == "true":
+        # the dev extra installs fasttext-wheel only where it has wheels (Python < 3.12)
+        expected = not (module == "fasttext" and sys.version_info >= (3, 12))
+        if expected and os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{module} is not installed, though the dev extra installs it")
         pytest.skip(f"{module} is not installed (pip install -e '.[dev]')")
 

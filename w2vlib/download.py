@@ -26,8 +26,8 @@ from pathlib import Path
 
 ENV_DATA = "W2VLIB_DATA"
 CHUNK = 1 << 20  # bytes read from the network / disk at a time
-#: seconds the whole download of one file may take (``deadline``); a few minutes for PTB's 5 MB
-DOWNLOAD_DEADLINE = 300.0
+#: seconds the whole download of one file may take (``deadline``): 15 minutes, about 6 KB/s for PTB's 5 MB
+DOWNLOAD_DEADLINE = 900.0
 #: a ``.part`` file not written for this long belongs to a download that died (SIGKILL, crash)
 STALE_PART_SECONDS = 3600.0
 

@@ -106,12 +106,20 @@ def _check_finite(word_matrix: np.ndarray, word_to_id: Mapping[str, int], name: 
                      f"smaller learning rate")
 
 
-def _check_id_to_word(id_to_word: Mapping[int, str], n_rows: int, name: str) -> None:
-    missing = [i for i in range(n_rows) if i not in id_to_word]
+def _words_of(rows, id_to_word, n_rows: int) -> list[str]:
+    """The words of ``rows`` in ``id_to_word`` (a dict or a list), or a ValueError naming the
+    rows it has no word for. Only the rows returned are looked up, so every query stays cheap."""
+    words, missing = [], []
+    for i in rows:
+        try:
+            words.append(id_to_word[i])
+        except (KeyError, IndexError):
+            missing.append(i)
     if missing:
-        raise ValueError(f"id_to_word has no word for row(s) {missing[:5]} of {name} ({n_rows:,} "
+        raise ValueError(f"id_to_word has no word for row(s) {missing[:5]} of word_matrix ({n_rows:,} "
                          f"rows): every row needs a word; build it from word_to_id with "
                          f"{{i: w for w, i in word_to_id.items()}}")
+    return words
 
 
 def _top(scores: np.ndarray, exclude: Sequence[int], top: int,
@@ -123,7 +131,8 @@ def _top(scores: np.ndarray, exclude: Sequence[int], top: int,
     top = min(top, int(np.isfinite(scores).sum()))
     best = np.argpartition(-scores, top - 1)[:top] if top < len(scores) else np.arange(len(scores))
     best = best[np.argsort(-scores[best], kind="stable")][:top]
-    return [(id_to_word[int(i)], float(scores[i])) for i in best]
+    words = _words_of([int(i) for i in best], id_to_word, len(scores))
+    return [(w, float(scores[i])) for w, i in zip(words, best, strict=True)]
 
 
 def most_similar(query: str, word_to_id: Mapping[str, int], id_to_word: Mapping[int, str],
@@ -135,7 +144,6 @@ def most_similar(query: str, word_to_id: Mapping[str, int], id_to_word: Mapping[
     naming it and the closest words that are known.
     """
     word_matrix = check_word_matrix(word_matrix, word_to_id)
-    _check_id_to_word(id_to_word, word_matrix.shape[0], "word_matrix")
     qid = word_id(query, word_to_id)
     unit = normalize_rows(word_matrix)
     scores = unit @ unit[qid]
@@ -152,7 +160,6 @@ def analogy(a: str, b: str, c: str, word_to_id: Mapping[str, int], id_to_word: M
     scoring.  Returns ``[(word, score), ...]`` best first.
     """
     word_matrix = check_word_matrix(word_matrix, word_to_id)
-    _check_id_to_word(id_to_word, word_matrix.shape[0], "word_matrix")
     ids = [word_id(w, word_to_id) for w in (a, b, c)]
     if normalize:
         unit = normalize_rows(word_matrix)

@@ -34,35 +34,6 @@ __all__ = [
 ]
 
 
-def saved_by_forward(layer, value):
-    """What ``layer.forward`` saved for ``backward``; RuntimeError if forward has not run yet."""
-    if value is None:
-        name = type(layer).__name__
-        raise RuntimeError(f"{name}.backward() was called before {name}.forward(): call "
-                           "forward first (backward uses what forward saved)")
-    return value
-
-
-def check_dout(layer, dout, shape: tuple) -> np.ndarray:
-    """``dout`` as an array, or ValueError unless it has ``shape`` (that of forward's output)."""
-    dout = np.asarray(dout)
-    if dout.shape != shape:
-        raise ValueError(f"{type(layer).__name__}.backward: dout must have the shape of "
-                         f"forward's output {shape}, got {dout.shape}")
-    return dout
-
-
-def _check_labels(t: np.ndarray) -> None:
-    """ValueError for an empty batch or labels outside [0, 1] (NaN included)."""
-    if t.shape[0] == 0:
-        raise ValueError(f"SigmoidWithLoss got an empty batch (scores of shape {t.shape}): "
-                         "pass at least one row")
-    if t.size and not (t.min() >= 0 and t.max() <= 1):
-        bad = t[~((t >= 0) & (t <= 1))].flat[0]
-        raise ValueError(f"labels must lie in [0, 1] (1: \"this is the word\", 0: \"it is "
-                         f"not\"), got {bad:g}")
-
-
 class MatMul:
     """Fully connected layer without bias: ``out = x @ W``.
 
@@ -327,3 +298,36 @@ class EmbeddingDot:
         if dh.ndim > 2:
             dh = dh.sum(axis=tuple(range(1, dh.ndim - 1)))
         return dh
+
+
+# --------------------------------------------------------------------------- checks
+# What every layer's backward and the losses share: small checks that give a clear error
+# instead of a confusing one deep inside NumPy. Not part of the book's layers.
+
+def saved_by_forward(layer, value):
+    """What ``layer.forward`` saved for ``backward``; RuntimeError if forward has not run yet."""
+    if value is None:
+        name = type(layer).__name__
+        raise RuntimeError(f"{name}.backward() was called before {name}.forward(): call "
+                           "forward first (backward uses what forward saved)")
+    return value
+
+
+def check_dout(layer, dout, shape: tuple) -> np.ndarray:
+    """``dout`` as an array, or ValueError unless it has ``shape`` (that of forward's output)."""
+    dout = np.asarray(dout)
+    if dout.shape != shape:
+        raise ValueError(f"{type(layer).__name__}.backward: dout must have the shape of "
+                         f"forward's output {shape}, got {dout.shape}")
+    return dout
+
+
+def _check_labels(t: np.ndarray) -> None:
+    """ValueError for an empty batch or labels outside [0, 1] (NaN included)."""
+    if t.shape[0] == 0:
+        raise ValueError(f"SigmoidWithLoss got an empty batch (scores of shape {t.shape}): "
+                         "pass at least one row")
+    if t.size and not (t.min() >= 0 and t.max() <= 1):
+        bad = t[~((t >= 0) & (t <= 1))].flat[0]
+        raise ValueError(f"labels must lie in [0, 1] (1: \"this is the word\", 0: \"it is "
+                         f"not\"), got {bad:g}")

@@ -90,6 +90,9 @@ class UnigramSampler:
         # by its own last entry makes cdf[-1] exactly 1.0.
         cdf = np.cumsum(weights)
         self._cdf = cdf / cdf[-1]
+        # words that leave nothing else to draw as their negatives (checked per batch by one gather)
+        everything = np.arange(self.vocab_size)
+        self._alone = (self.word_p >= 1.0) | (self._rest(everything) <= 0)
 
     def _rest(self, target: np.ndarray) -> np.ndarray:
         """``1 - p(target)`` as the cumulative table sees it (0: nothing else to draw)."""
@@ -128,7 +131,7 @@ class UnigramSampler:
             if lo < 0 or hi >= self.vocab_size:
                 bad = lo if lo < 0 else hi
                 raise IndexError(f"target ids must lie in [0, {self.vocab_size}), got {int(bad)}")
-            if self.word_p[target].max() >= 1.0 or self._rest(target).min() <= 0:
+            if self._alone[target].any():
                 only = int(target[np.argmax(self.word_p[target])])
                 raise ValueError(f"word {only} is the only word with non-zero sampling "
                                  f"probability, so it has no negatives to draw")

@@ -275,9 +275,18 @@ def _write_manifest(dest: Path, files: dict[str, str]) -> None:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    """Write ``data`` through a new, randomly named file beside ``path`` (created exclusively,
+    so a symlink planted there is never followed), then rename it over ``path``."""
+    from ..io import exclusive_temp
+
+    fd, tmp = exclusive_temp(path)
+    try:
+        with open(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _untouched(path: Path, manifest: dict[str, str], fresh: bytes | None = None) -> bool:
