@@ -16,10 +16,11 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: help setup data lab test test-unit test-notebooks test-browser lint clean vectors bench exercises paper-table execute
+.PHONY: help setup data lab my-work test test-unit test-notebooks test-browser lint clean vectors bench exercises paper-table execute
 
 help:
 	@echo "make lab             set up, then open the notebooks in JupyterLab"
+	@echo "make my-work         your own copies of the exercises (my-work/, never overwritten), in JupyterLab"
 	@echo "make test            set up, then run unit tests and every notebook (nbval)"
 	@echo "make test-unit       unit tests and doctests only"
 	@echo "make test-notebooks  notebooks only (strict nbval)"
@@ -49,6 +50,19 @@ data: setup
 LAB_DIR ?= notebooks
 lab: data
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/jupyter lab --ServerApp.root_dir=$(LAB_DIR) $(ROOT_FLAG) $(LAB_ARGS)
+
+# Your own workspace: my-work/ (git ignores it) gets a learner copy of each notebook the first
+# time, and never again -- a copy you have already got is never replaced, even when exercises/
+# changes. JupyterLab opens with the repository as its root, so the copies' links to
+# notebooks/, GLOSSARY.md and the slide map work.
+my-work: data
+	@mkdir -p my-work
+	@for f in exercises/[0-9]*.ipynb; do \
+	    t="my-work/$$(basename "$$f")"; \
+	    if [ -e "$$t" ]; then echo "kept $$t (yours)"; else cp "$$f" "$$t" && echo "new  $$t"; fi; \
+	done
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/jupyter lab --ServerApp.root_dir=. \
+	    --LabApp.default_url=/lab/tree/my-work $(ROOT_FLAG) $(LAB_ARGS)
 
 test: data
 	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest --doctest-modules --nbval --nbval-current-env w2vlib tests notebooks $(PYTEST_ARGS)
