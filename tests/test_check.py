@@ -312,17 +312,67 @@ class NoPositiveLoss(negative_sampling.NegativeSamplingLoss):
         return self.loss_layer.forward(scores, np.zeros(scores.shape))
 
 
-@pytest.mark.parametrize("cls", [negative_sampling.NegativeSamplingLoss,
-                                 book_style.NegativeSamplingLoss, GlobalChoiceLoss])
+class StableGlobalChoiceLoss(GlobalChoiceLoss):
+    """The book's structure and global sampler, with a stable SigmoidWithLoss per column."""
+
+    def __init__(self, W, corpus, power=0.75, sample_size=5):
+        super().__init__(W, corpus, power, sample_size)
+        self.loss_layers = [layers.SigmoidWithLoss() for _ in self.loss_layers]
+
+
+class NaiveLogLoss:
+    """Sigmoid as 1 / (1 + exp(-x)) and a plain log: NaN or inf at scores near +-100."""
+
+    def __init__(self, W, corpus, power=0.75, sample_size=5):
+        self.sampler = GlobalChoiceSampler(corpus, power, sample_size)
+        self.params, self.grads = [W], [np.zeros_like(W)]
+
+    def forward(self, h, target):
+        negatives = self.sampler.get_negative_sample(target)
+        self.ids = np.concatenate([target[:, None], negatives], axis=1)
+        self.h = h
+        self.y = 1 / (1 + np.exp(-np.einsum("nkh,nh->nk", self.params[0][self.ids], h)))
+        n = len(h)
+        return float(-np.sum(np.log(self.y[:, 0])) / n - np.sum(np.log(1 - self.y[:, 1:])) / n)
+
+    def backward(self, dout=1.0):
+        t = np.zeros_like(self.y)
+        t[:, 0] = 1
+        ds = (self.y - t) * dout / len(self.h)
+        dW = self.grads[0]
+        dW[...] = 0
+        np.add.at(dW, self.ids, ds[:, :, None] * self.h[:, None, :])
+        return np.einsum("nk,nkh->nh", ds, self.params[0][self.ids])
+
+
+@pytest.mark.parametrize("cls", [negative_sampling.NegativeSamplingLoss, StableGlobalChoiceLoss])
 def test_loss_passes_references(cls, capsys):
     r = check.negative_sampling_loss(cls)
     assert r.passed, r.checks
-    assert "3/3 checks passed" in capsys.readouterr().out
+    assert "4/4 checks passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("cls", [book_style.NegativeSamplingLoss, GlobalChoiceLoss])
+def test_loss_book_log_is_capped_at_large_scores(cls):
+    # the book's -log(y + 1e-7): right gradients, but a loss capped at ~16 per term
+    r = check.negative_sampling_loss(cls, verbose=False)
+    assert r.failed == ["large scores (+-100, +-1000): exact loss, finite"]
+    hint = r.hint(r.failed[0])
+    assert "should cost exactly" in hint and "1e-7" in hint and "softplus" in hint
+
+
+def test_loss_naive_sigmoid_and_log_is_nan_at_large_scores():
+    r = check.negative_sampling_loss(NaiveLogLoss, verbose=False)
+    assert "large scores (+-100, +-1000): exact loss, finite" in r.failed
+    assert "loss matches the reference on your negatives" not in r.failed
+    hint = r.hint("large scores (+-100, +-1000): exact loss, finite")
+    assert ("nan" in hint or "inf" in hint) and "non-positive" in hint
 
 
 def test_loss_negatives_labelled_one():
     r = check.negative_sampling_loss(PositiveNegativesLoss, verbose=False)
-    assert r.failed == ["loss matches the reference on your negatives"]   # consistent gradients
+    assert r.failed[0] == "loss matches the reference on your negatives"
+    assert "dh matches the numerical gradient" not in r.failed          # consistent gradients
     assert "labelled 1" in r.hint(r.failed[0])
 
 
@@ -356,7 +406,7 @@ def test_loss_exception_reported(capsys):
             raise KeyError("h")
 
     r = check.negative_sampling_loss(Broken)
-    assert len(r.failed) == 3 and "KeyError" in r.hint(r.failed[0])
+    assert len(r.failed) == 4 and "KeyError" in r.hint(r.failed[0])
     assert "Traceback" not in capsys.readouterr().out
 
 

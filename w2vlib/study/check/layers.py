@@ -16,7 +16,20 @@ from ...gradcheck import numerical_gradient, relative_error
 from ...lab.timing import format_bytes, peak_memory
 from .report import CheckResult, Fail, construct, run_cases
 
-__all__ = ["embedding_backward", "matmul_layer", "embedding_forward"]
+__all__ = ["embedding_backward", "matmul_layer", "embedding_forward", "repeated_ids_hint"]
+
+_REPEATED_IDS = ("word {word} appears {times} times, so its row must receive the SUM of its "
+                 "{times} {rows} rows, but it got only one of them. Both `dW[idx] = {rows}` and "
+                 "`dW[idx] += {rows}` do this: with an index array NumPy reads dW[idx] once, "
+                 "adds, and writes each row back once, so a repeated id keeps a single "
+                 "update (notebook 03, section 6). Use np.add.at(dW, idx, {rows}), or a loop: "
+                 "`for k, i in enumerate(idx): dW[i] += {rows}[k]`")
+
+
+def repeated_ids_hint(word: int, times: int, rows: str = "dout") -> str:
+    """The hint for a backward that keeps one of the ``times`` updates of a repeated ``word``
+    (``dW[idx] = rows`` or ``dW[idx] += rows``); ``rows`` names what is added."""
+    return _REPEATED_IDS.format(word=word, times=times, rows=rows)
 
 
 # ---------------------------------------------------------------------------
@@ -78,9 +91,7 @@ def _bwd_repeats(cls, toy: _EmbeddingToy) -> None:
         assigned = np.zeros_like(W)
         assigned[idx] = dout
         if np.allclose(dW, assigned) or np.allclose(dW[1], dout[0]) or np.allclose(dW[1], dout[2]):
-            raise Fail("word 1 appears 3 times, so its row must receive the SUM of the 3 "
-                       "dout rows; `dW[idx] = dout` keeps only one. Add instead: "
-                       "np.add.at(dW, idx, dout), or `dW[i] += dout[k]` in a loop")
+            raise Fail(repeated_ids_hint(1, 3, "dout"))
         raise Fail("with repeated ids, row w of dW must be the sum of dout[k] over all k "
                    "with idx[k] == w (compare with np.add.at)")
 

@@ -16,7 +16,7 @@ import numpy as np
 from ...functions import sigmoid, softplus
 from ...gradcheck import numerical_gradient, relative_error
 from ...layers import SigmoidWithLoss
-from .report import CheckResult, Fail, call_backward, construct, run_cases
+from .report import CheckResult, Fail, call_backward, construct, learner_error, run_cases
 from .sampling import Replay, fixed_global_state
 
 __all__ = ["sigmoid_with_loss", "negative_sampling_loss"]
@@ -143,7 +143,7 @@ class _NSToy:
             obj = construct(self.cls, W, self.corpus, power=0.75, sample_size=self.k,
                             what="your class(W, corpus, power=0.75, sample_size=5)")
         except Exception as e:
-            raise Fail(f"constructing your class raised {type(e).__name__}: {e}") from None
+            raise learner_error(e, "constructing your class") from None
         return obj, W, Replay(obj)
 
     def forward_backward(self):
@@ -221,11 +221,39 @@ def _ns_grad_W(toy: _NSToy) -> None:
                    "contributes")
 
 
+def _ns_large_scores(toy: _NSToy) -> None:
+    obj, W, replay = toy.make_loss()
+    sampler = getattr(obj, "sampler", None)
+    if sampler is None or not hasattr(sampler, "get_negative_sample"):
+        raise Fail("could not see your negatives: keep the sampler as self.sampler")
+    # every word's output vector is +e1, the targets' -e1: scores are +-|h[n, 0]|
+    W[...] = 0
+    W[:, 0] = 1.0
+    W[toy.target, 0] = -1.0
+    h = np.zeros_like(toy.h0)
+    h[:, 0] = [100.0, 1000.0, -1000.0]
+    neg = np.asarray(sampler.get_negative_sample(toy.target))
+    replay.restore()
+    with np.errstate(all="ignore"):
+        loss = float(obj.forward(h.copy(), toy.target))
+        dh = np.asarray(call_backward(obj), dtype=np.float64)
+    s_pos = np.sum(W[toy.target] * h, axis=1)
+    s_neg = np.einsum("nkh,nh->nk", W[neg], h)
+    want = np.mean(softplus(-s_pos)) + np.sum(np.mean(softplus(s_neg), axis=0))
+    if not np.isfinite(loss) or not np.all(np.isfinite(dh)):
+        raise Fail(f"scores of +-100 and +-1000 gave a loss of {loss} or a non-finite dh "
+                   f"(expected {want:.1f}): {_STABLE}")
+    if not np.isclose(loss, want, rtol=1e-6):
+        raise Fail(f"scores of +-100 and +-1000 should cost exactly {want:.1f}, got {loss:.4g} "
+                   f"(log(y + 1e-7) caps each term at ~16): {_STABLE}")
+
+
 _NS_CASES = (
     ("loss matches the reference on your negatives", _ns_loss_value,
      "call: forward(h, target) with h (N, H), target (N,)"),
     ("dh matches the numerical gradient", _ns_grad_h, ""),
     ("dW matches the numerical gradient", _ns_grad_W, ""),
+    ("large scores (+-100, +-1000): exact loss, finite", _ns_large_scores, ""),
 )
 
 
@@ -239,7 +267,9 @@ def negative_sampling_loss(cls, verbose: bool = True) -> CheckResult:
     Cases: loss equals ``mean(-log s(pos)) + sum_j mean(-log s(-neg_j))`` on
     your sampler's negatives (needs ``self.sampler.get_negative_sample``,
     as in the book; hints for negatives labelled 1 and a missing positive
-    term); dh and dW against numerical gradients.
+    term); dh and dW against numerical gradients; scores of +-100 and +-1000 give the
+    exact, finite loss (catches a naive ``1 / (1 + exp(-x))`` with ``log``: NaN or inf, and
+    ``log(y + 1e-7)``: capped).
     """
     toy = _NSToy.make(cls, seed=3)
     with fixed_global_state():

@@ -4,6 +4,11 @@ A check is a list of *cases*, small functions that raise :class:`Fail` with a
 hint when the learner's code gets that case wrong. :func:`run` records each
 case's outcome (an exception from the learner's code becomes a failed case
 naming it, never a traceback); :func:`finish` prints the report.
+
+An untouched exercise stub raises a bare ``NotImplementedError``: such a case is
+recorded as *not written yet* (hint :data:`NOT_WRITTEN`), and a check none of whose
+cases was written yet prints one line saying so. A check whose cases all pass ends its
+report with the next step (:data:`~w2vlib.study.check.next_steps.NEXT_STEPS`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,21 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["CheckResult", "Fail", "run", "run_cases", "finish", "construct", "call_backward"]
+from .next_steps import NEXT_STEPS
+
+__all__ = ["CheckResult", "Fail", "NotWritten", "NOT_WRITTEN", "is_stub", "learner_error", "run",
+           "run_cases", "finish", "construct", "call_backward"]
+
+# The messages of this module (one place, for the translation layer).
+#: The hint of a case whose code is still the exercise's bare ``raise NotImplementedError``.
+NOT_WRITTEN = "not written yet (your code still raises NotImplementedError)"
+_ALL_NOT_WRITTEN = ("check.{name}: not written yet -- your code still raises "
+                    "NotImplementedError. Replace each `raise NotImplementedError` with your "
+                    "code, then run this cell again.")
+_SOME_NOT_WRITTEN = "{n} not written yet"
+_NOT_WRITTEN_TAIL = ("        the TODO parts still raise NotImplementedError: write them, then "
+                     "run this cell again")
+_NEXT = "  next: "
 
 
 @dataclass
@@ -32,6 +51,8 @@ class CheckResult:
 
     name: str
     checks: list[tuple[str, bool, str]] = field(default_factory=list)
+    #: printed after "all passed" (set by :func:`finish` from ``NEXT_STEPS``)
+    next_step: str = ""
 
     @property
     def passed(self) -> bool:
@@ -41,6 +62,11 @@ class CheckResult:
     def failed(self) -> list[str]:
         """Names of the failed checks, in order."""
         return [name for name, ok, _ in self.checks if not ok]
+
+    @property
+    def not_written(self) -> list[str]:
+        """Names of the failed checks whose code is still a bare ``raise NotImplementedError``."""
+        return [name for name, ok, hint in self.checks if not ok and hint == NOT_WRITTEN]
 
     def hint(self, name: str) -> str:
         """The hint of the check called ``name`` (KeyError if there is none)."""
@@ -57,19 +83,63 @@ class CheckResult:
     def report(self) -> str:
         """The printed report, as a string."""
         n_ok = sum(ok for _, ok, _ in self.checks)
-        verdict = "all passed" if self.passed else f"{len(self.failed)} failed"
+        stubs = self.not_written
+        if stubs and n_ok == 0 and len(stubs) == len(self.checks):
+            return textwrap.fill(_ALL_NOT_WRITTEN.format(name=self.name), width=92,
+                                 subsequent_indent="  ", break_long_words=False,
+                                 break_on_hyphens=False)
+        if self.passed:
+            verdict = "all passed"
+        else:
+            n_wrong = len(self.failed) - len(stubs)
+            parts = ([f"{n_wrong} failed"] if n_wrong else []) + (
+                [_SOME_NOT_WRITTEN.format(n=len(stubs))] if stubs else [])
+            verdict = ", ".join(parts)
         lines = [f"check.{self.name}: {n_ok}/{len(self.checks)} checks passed ({verdict})"]
         for name, ok, hint in self.checks:
+            if not ok and hint == NOT_WRITTEN:
+                lines.append(f"  TODO  {name}")
+                continue
             lines.append(f"  {'PASS' if ok else 'FAIL'}  {name}")
             if not ok and hint:
                 lines.append(textwrap.fill(hint, width=92, initial_indent="        hint: ",
                                            subsequent_indent="              ",
                                            break_long_words=False, break_on_hyphens=False))
+        if stubs:
+            lines.append(_NOT_WRITTEN_TAIL)
+        if self.passed and self.next_step:
+            lines.append(textwrap.fill(self.next_step, width=92, initial_indent=_NEXT,
+                                       subsequent_indent=" " * len(_NEXT),
+                                       break_long_words=False, break_on_hyphens=False))
         return "\n".join(lines)
 
 
 class Fail(Exception):
     """Raised inside a case: the case failed, with this hint."""
+
+
+class NotWritten(Fail):
+    """Raised inside a case when the learner's code is still an untouched stub."""
+
+    def __init__(self):
+        super().__init__(NOT_WRITTEN)
+
+
+def is_stub(e: BaseException) -> bool:
+    """True for the bare ``raise NotImplementedError`` of an untouched exercise stub."""
+    return isinstance(e, NotImplementedError) and not str(e)
+
+
+def learner_error(e: Exception, what: str) -> Fail:
+    """The :class:`Fail` to raise for the learner's exception ``e`` while doing ``what``
+    (:class:`NotWritten` for an untouched stub)::
+
+        except Exception as e:
+            raise learner_error(e, "constructing your class") from None
+    """
+    if is_stub(e):
+        return NotWritten()
+    return Fail(f"{what} raised {type(e).__name__}: {e}")
 
 
 def run(result: CheckResult, name: str, body: Callable[[], None], on_error: str = "") -> None:
@@ -82,6 +152,9 @@ def run(result: CheckResult, name: str, body: Callable[[], None], on_error: str 
     except Fail as e:
         result.checks.append((name, False, str(e)))
     except Exception as e:                         # the learner's code failed: report, don't raise
+        if is_stub(e):
+            result.checks.append((name, False, NOT_WRITTEN))
+            return
         msg = f"your code raised {type(e).__name__}: {e}"
         result.checks.append((name, False, f"{msg}. {on_error}".strip() if on_error else msg))
     else:
@@ -98,7 +171,9 @@ def run_cases(name: str, cases, args: tuple, verbose: bool) -> CheckResult:
 
 
 def finish(result: CheckResult, verbose: bool) -> CheckResult:
-    """Print the report if ``verbose``; return ``result``."""
+    """Give ``result`` its next step, print the report if ``verbose``; return ``result``."""
+    if not result.next_step:
+        result.next_step = NEXT_STEPS.get(result.name, "")
     if verbose:
         print(result.report())
     return result
@@ -109,7 +184,7 @@ def construct(cls, *args, what: str, **kwargs):
     try:
         return cls(*args, **kwargs)
     except Exception as e:
-        raise Fail(f"constructing {what} raised {type(e).__name__}: {e}") from None
+        raise learner_error(e, f"constructing {what}") from None
 
 
 def call_backward(layer):

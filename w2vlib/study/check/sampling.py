@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from ...negative_sampling import UnigramSampler
-from .report import CheckResult, Fail, construct, finish, run
+from .report import CheckResult, Fail, construct, finish, learner_error, run
 
 __all__ = ["unigram_sampler", "Replay", "fixed_global_state", "find_rngs"]
 
@@ -87,7 +87,7 @@ def _make_sampler(cls, corpus, power, sample_size):
     except TypeError:
         return construct(cls, corpus, power, sample_size, what="your sampler(corpus, power, sample_size)")
     except Exception as e:
-        raise Fail(f"constructing your sampler raised {type(e).__name__}: {e}") from None
+        raise learner_error(e, "constructing your sampler") from None
 
 
 def _safe_sampler(cls, corpus, power):
@@ -138,6 +138,28 @@ def _exclusion(cls, corpus) -> None:
                    "(or redraw those entries)")
 
 
+def _other_rows(cls, corpus) -> None:
+    # Half the rows have target 0, the most frequent word (p = 0.47); the other half target 5.
+    # A row with target 5 draws 0 with probability p(0) / (1 - p(5)) = 0.51, so 150 such draws
+    # hold about 76 zeros and fewer than 19 with probability below 1e-20. A sampler that zeroes
+    # p for every target of the batch at once draws none.
+    n, k = 50, 3
+    s = _make_sampler(cls, corpus, _POWER, k)
+    target = np.repeat(np.array([0, 5]), n)
+    neg = np.asarray(s.get_negative_sample(target))
+    others = neg[target == 5]
+    p = _reference_p(corpus)
+    want = others.size * p[0] / (1 - p[5])
+    got = int(np.sum(others == 0))
+    if got < want / 4:
+        raise Fail(f"word 0 is the target of rows 0..{n - 1} only, yet the {n} rows whose target "
+                   f"is 5 drew it {got} times in {others.size} draws (about {want:.0f} are "
+                   "due). A target is excluded from its OWN row only: `p[target] = 0` for the "
+                   "whole batch at once removes every row's target from every row. Zero "
+                   "p[target[i]] for row i alone (a loop over rows), or draw from the full p "
+                   "and redraw the entries equal to their row's target")
+
+
 def _word_p(cls, corpus) -> None:
     p = np.asarray(_make_sampler(cls, corpus, _POWER, 1).word_p, dtype=np.float64)
     want = _reference_p(corpus)
@@ -180,7 +202,9 @@ def unigram_sampler(cls, verbose: bool = True) -> CheckResult:
     """Check a negative sampler: ``cls(corpus, power, sample_size[, seed=])``,
     ``get_negative_sample(target) -> (N, sample_size)`` int ids.
 
-    Cases: shape and dtype; no row contains its own target; a row's draws
+    Cases: shape and dtype; no row contains its own target; another row's target
+    may be drawn (half the rows have target 0, the most frequent word, and 0 must appear
+    among the other rows' negatives: catches ``p[target] = 0`` for the whole batch); a row's draws
     follow ``counts**power / sum(counts**power)`` (checked with sample_size=1
     and 10,000 rows whose target is always the same word: among the draws
     that are not the target, each word's frequency must lie within 5 standard
@@ -195,6 +219,7 @@ def unigram_sampler(cls, verbose: bool = True) -> CheckResult:
     cases = [("get_negative_sample shape (N, sample_size), ints", _shape,
               "call: get_negative_sample(target) with target of shape (N,)"),
              ("target never among its own negatives", _exclusion, ""),
+             ("another row's target can be a negative", _other_rows, ""),
              ("word_p = counts**power, normalised", _word_p, ""),   # if it has word_p
              ("frequencies follow counts**power", _frequencies,
               "if numpy says the probabilities do not sum to 1: divide by their sum"),

@@ -19,7 +19,7 @@ import numpy as np
 from ...evaluate import analogy as reference_analogy
 from ...evaluate import most_similar as reference_most_similar
 from ...evaluate import normalize_rows
-from .report import CheckResult, Fail, finish, run, run_cases
+from .report import CheckResult, Fail, NotWritten, finish, is_stub, run, run_cases
 
 __all__ = ["most_similar", "analogy", "parse_ranked", "mistaken_ranking", "ANALOGY_WORDS",
            "ANALOGY_VECS", "ANALOGY_LENGTHS", "ANALOGY_QUERY", "SIGN_MISTAKES"]
@@ -329,6 +329,8 @@ def _an_unknown(toy: _AnalogyToy) -> None:
                        "word in the message") from None
         return
     except Exception as e:
+        if is_stub(e):
+            raise NotWritten() from None
         raise Fail(f"an unknown word ('unicorn') made your code raise {type(e).__name__}: "
                    f"{e}. Check that a, b and c are in word_to_id first, and raise a "
                    "KeyError naming the word (w2vlib raises UnknownWordError) or print a "
