@@ -51,6 +51,14 @@ def cell(explorer, key: str) -> str:
     return m.group(1)
 
 
+def descendants(widget) -> list:
+    """Every widget inside ``widget`` (depth first)."""
+    found = []
+    for child in getattr(widget, "children", ()):
+        found += [child, *descendants(child)]
+    return found
+
+
 # ------------------------------------------------------------------ toy vectors
 
 AXES = ["royal", "person", "male", "female", "vehicle", "brand", "japan", "time"]
@@ -109,7 +117,8 @@ def test_every_explorer_is_a_styled_vbox_that_prints_nothing(toy, capsys):
     for ex in all_explorers(toy):
         assert isinstance(ex, ipywidgets.VBox)
         assert "w2v-explorer" in ex._dom_classes
-        assert ex.title in ex.children and ex.result in ex.children and ex.note in ex.children
+        assert ex.title in ex.children
+        assert ex.result in descendants(ex) and ex.note in descendants(ex)
         assert "<style>" in ex.title.value and ".w2v-explorer" in ex.title.value
         assert ex.error is None
         assert ex.result.value.strip()
@@ -458,3 +467,175 @@ def test_analogy_explorer_repeat_is_found_after_stripping_spaces(toy):
     assert "(b: ignored the spaces around “king”)" in shown(ex)
     ex.b.value = "man"
     assert table_rows(ex)[0][0] == "woman"
+
+
+# ------------------------------------------------------------------ the static picture
+
+
+def png_of(bundle) -> bytes:
+    import base64
+
+    return base64.b64decode(bundle["image/png"])
+
+
+def test_every_explorer_leaves_a_picture_beside_the_live_widget(toy):
+    """Displayed, an explorer sends the widget view (JupyterLab ranks it first), a PNG of its
+    state (what nbviewer and GitHub show without widget state) and its short repr."""
+    for ex in all_explorers(toy):
+        bundle = ex._repr_mimebundle_()
+        assert set(bundle) == {"application/vnd.jupyter.widget-view+json", "image/png",
+                               "text/plain"}
+        assert bundle["text/plain"] == repr(ex)                 # what strict nbval compares
+        picture = png_of(bundle)
+        assert picture[:8] == b"\x89PNG\r\n\x1a\n"
+        assert png_of(ex._repr_mimebundle_()) == picture        # the same state, the same bytes
+
+
+def test_the_picture_shows_the_state_it_was_taken_in():
+    import io
+
+    from matplotlib.image import imread
+
+    ex = widgets.sigmoid_explorer(score=-4.0)
+    first = ex.snapshot()
+    lines = ex._snapshot_lines()
+    assert lines[0].startswith("Sigmoid") and "<" not in lines[0]
+    assert lines[1].startswith("Sure of the wrong answer")
+    plot = imread(io.BytesIO(ex.plot.value), format="png")
+    picture = imread(io.BytesIO(first), format="png")
+    assert picture.shape[1] == plot.shape[1] and picture.shape[0] > plot.shape[0]  # title above
+    ex.score.value = 3.0
+    assert ex.snapshot() != first
+
+
+def test_the_word_explorers_draw_their_answers_as_bars(toy):
+    W, w2i, i2w = toy
+    ex = widgets.neighbours_explorer(W, w2i, i2w, query="toyota", top=4)
+    fig = ex._snapshot_figure()
+    bars = fig.axes[0].patches
+    assert [round(b.get_width(), 4) for b in bars][::-1] == [round(s, 4) for _, s in ex.results]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()][::-1] == [w for w, _ in ex.results]
+    assert ex._snapshot_lines()[1] == "Nearest to toyota:"
+    ex.query.value = "Toyota"                                    # bad input: the message only
+    assert ex._snapshot_figure() is None
+    assert "The vocabulary is lower-case: try toyota." in ex._snapshot_lines()[1]
+    assert ex.snapshot()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_picture_drops_korean_without_a_korean_font(monkeypatch):
+    import warnings
+
+    from w2vlib.study.widgets import base
+
+    assert base.drawable("Analogies (유추 문제): a : b = c : ?", None) == "Analogies: a : b = c : ?"
+    assert base.drawable("Analogies (유추 문제): a", "NanumGothic") == "Analogies (유추 문제): a"
+    monkeypatch.setattr(base, "korean_font", lambda: None)
+    ex = widgets.cost_explorer()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                           # no "Glyph missing" on stderr
+        ex.snapshot()
+
+
+# ------------------------------------------------------------------ fitting a 1920 x 1080 screen
+
+
+def test_controls_sit_beside_the_plot(toy):
+    for ex in all_explorers(toy):
+        left, right = ex.body.children
+        assert ex.body.layout.flex_flow == "row wrap"            # stacked only on a narrow screen
+        if ex.plot is not None:
+            assert right is ex.plot and ex.result in descendants(left)
+            assert ex.plot.value[:8] == b"\x89PNG\r\n\x1a\n"
+        else:
+            assert right is ex.result and ex.note in descendants(left)
+
+
+def test_plots_are_rendered_for_a_projector_and_fit_beside_the_controls(toy):
+    import io
+
+    from matplotlib.image import imread
+
+    for ex in all_explorers(toy):
+        if ex.plot is None:
+            continue
+        height, width = imread(io.BytesIO(ex.plot.value), format="png").shape[:2]
+        assert width <= 1920 - widgets.base.CONTROLS_WIDTH - 200, (type(ex).__name__, width)
+        assert height <= 600, (type(ex).__name__, height)
+
+
+def test_twenty_neighbours_come_in_two_columns(toy):
+    W, w2i, i2w = toy
+    ex = widgets.neighbours_explorer(W, w2i, i2w, query="toyota", top=5)
+    assert ex.result.value.count("<table") == 1
+    ex.top.value = 11
+    assert ex.result.value.count("<table") == 2
+    assert [w for w, _ in table_rows(ex)] == [w for w, _ in ex.results]   # order kept
+
+
+# ------------------------------------------------------------------ the cost explorer's box
+
+
+@pytest.mark.parametrize("typed,value", [("1000000", 1_000_000), ("1,000,000", 1_000_000),
+                                         (" 1 000 000 ", 1_000_000), ("1e6", 1_000_000),
+                                         ("1M", 1_000_000), ("10k", 10_000), ("2.5m", 2_500_000)])
+def test_parse_count_reads_numbers_as_people_type_them(typed, value):
+    assert widgets.cost.parse_count(typed) == value
+
+
+@pytest.mark.parametrize("typed,message", [("abc", "could not read “abc” as a number"),
+                                           ("", "could not read “” as a number"),
+                                           ("1.5", "“1.5” is not a whole number")])
+def test_parse_count_says_what_it_could_not_read(typed, message):
+    with pytest.raises(ValueError, match=message):
+        widgets.cost.parse_count(typed)
+
+
+def test_typing_a_size_and_enter_moves_the_cost_explorer():
+    """Notebook 02: typing 1000000 into the readout and pressing Enter blanked it (the slider's
+    own readout cannot parse it). The box beside the slider reads it and moves the slider."""
+    ex = widgets.cost_explorer(vocab_size=10_000)
+    assert ex.vocab.readout is False                     # the editable readout that blanked
+    assert ex.vocab_box.value == "10,000"
+    ex.vocab_box.value = "1000000"                       # what Enter sends (continuous_update off)
+    assert ex.vocab.value == 1_000_000 and ex.vocab_box.value == "1,000,000"
+    assert "V = 1,000,000" in shown(ex) and ex.vocab_msg.value == ""
+    ex.vocab_box.value = "1234567"                       # between two stops: becomes a stop
+    assert ex.vocab.value == 1_234_567 and "V = 1,234,567" in shown(ex)
+    ex.vocab.value = 2_000                               # the slider writes the box
+    assert ex.vocab_box.value == "2,000" and "V = 2,000" in shown(ex)
+
+
+@pytest.mark.parametrize("typed,message", [
+    ("lots", "could not read “lots” as a number: type a vocabulary size from 1,000 to 10,000,000"),
+    ("5", "5 is outside the slider's range"),
+    ("1e9", "1,000,000,000 is outside the slider's range"),
+])
+def test_a_bad_size_is_answered_and_changes_nothing(typed, message):
+    ex = widgets.cost_explorer(vocab_size=10_000)
+    before = ex.result.value
+    ex.vocab_box.value = typed
+    assert message in plain(ex.vocab_msg.value)
+    assert ex.vocab.value == 10_000 and ex.result.value == before and ex.error is None
+    ex.vocab.value = 20_000                              # the next good move clears the message
+    assert ex.vocab_msg.value == "" and ex.vocab_box.value == "20,000"
+
+
+# ------------------------------------------------------------------ the sampler's "change"
+
+
+@pytest.mark.parametrize("r,text", [(7.0, "7.00×"), (0.4, "0.40×"), (0.1, "0.10×"),
+                                    (1 / 550, "1/550×"), (0.0183, "1/55×"), (250.0, "250×"),
+                                    (1234.5, "1,234×")])
+def test_ratio_is_never_printed_as_zero(r, text):
+    assert widgets.sampler.ratio(r) == text
+
+
+def test_sampler_explorer_prints_small_changes_as_fractions():
+    # one word 100,000 times, 549 words once: at power 0 the frequent word falls to ~1/547
+    corpus = np.concatenate([np.zeros(100_000, dtype=np.int64), np.arange(1, 550)])
+    words = {i: f"w{i}" for i in range(550)}
+    ex = widgets.sampler_explorer(corpus, words, power=0.0, n_words=1)
+    expected = (1 / 550) / (100_000 / len(corpus))
+    assert round(1 / expected) == 547
+    assert "w0 100,000" in shown(ex) and "1/547×" in shown(ex)
+    assert "0.00×" not in shown(ex)

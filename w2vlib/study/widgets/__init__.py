@@ -26,6 +26,12 @@ an explorer stores no stdout, so strict nbval stays green, and a test reads the
 same text the projector shows. The word explorers also keep their last answer
 as ``results`` (``[(word, score), ...]``, empty when the input was bad).
 
+Each explorer lays its controls beside its plot (the two wrap onto each other only on a
+narrow screen), so slider and plot fit one 1920 x 1080 projector screen. Displayed, it sends
+the live widget and, in the same output, a PNG of its state at that moment
+(:meth:`~.base.Explorer.snapshot`): JupyterLab shows the widget; nbviewer and GitHub, which
+have no widget state, show the picture. Strict nbval compares only the short ``repr``.
+
 Bad input (an empty box, an unknown or mixed-case word, two words in one box,
 the same word twice in an analogy) is answered with a friendly message and
 close matches from :class:`~w2vlib.corpus.UnknownWordError`, never with a

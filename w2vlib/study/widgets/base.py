@@ -3,14 +3,23 @@ the :class:`Explorer` base class (a titled column of controls, result, plot and 
 
 from __future__ import annotations
 
+import base64
 import html
 import io
+import re
+import textwrap
 from collections.abc import Sequence
 
 import ipywidgets as widgets
 
-__all__ = ["Explorer", "CSS", "BLUE", "ORANGE", "GREY", "esc", "message_box", "hint_box",
-           "html_table", "to_png", "figure", "log_ticks", "plot_style", "slider_style", "labelled"]
+__all__ = ["Explorer", "CSS", "BLUE", "ORANGE", "GREY", "DPI", "esc", "message_box", "hint_box",
+           "html_table", "to_png", "figure", "log_ticks", "plot_style", "slider_style", "labelled",
+           "plain_text", "CONTROLS_WIDTH", "korean_font", "drawable", "KOREAN_FONTS"]
+
+#: The explorers' plots: 12 pt type at this dpi is 18 px on the screen.
+DPI = 110
+#: Width of the column of controls, result and note, beside the plot (px).
+CONTROLS_WIDTH = 600
 
 # ---------------------------------------------------------------------------
 # Shared look: large type for a projector, scoped to the explorers only
@@ -42,6 +51,7 @@ CSS = """<style>
 .w2v-explorer .w2v-hint { padding: 8px 12px; margin: 4px 0; border-radius: 4px;
   background: rgba(76, 120, 168, 0.12); }
 .w2v-explorer .w2v-big { font-size: 19px; margin: 4px 0; }
+.w2v-explorer .w2v-columns { display: flex; gap: 28px; align-items: flex-start; }
 </style>"""
 
 BLUE, ORANGE, GREY = "#4c78a8", "#f58518", "#9d9d9d"
@@ -87,7 +97,7 @@ def figure(width: float, height: float, **margins):
     """
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), dpi=90)
+    fig = Figure(figsize=(width, height), dpi=DPI)
     fig.subplots_adjust(**{"left": 0.08, "right": 0.98, "bottom": 0.17, "top": 0.89,
                            "wspace": 0.3, **margins})
     return fig
@@ -107,7 +117,8 @@ def plot_style():
     import matplotlib
 
     return matplotlib.rc_context({"font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12,
-                                  "legend.fontsize": 11})
+                                  "xtick.labelsize": 12, "ytick.labelsize": 12,
+                                  "legend.fontsize": 12, "legend.framealpha": 0.9})
 
 
 def slider_style() -> dict:
@@ -121,11 +132,49 @@ def labelled(text: str, control: widgets.Widget) -> widgets.HBox:
                          control])
 
 
+def plain_text(markup: str) -> str:
+    """HTML as a reader sees it, for the static picture: tags dropped, ``<sup>e</sup>`` as ``^e``."""
+    text = re.sub(r"<sup>(.*?)</sup>", r"^\1", markup)
+    text = re.sub(r"<sub>(.*?)</sub>", r"_\1", text)
+    text = re.sub(r"<br\s*/?>|</(?:div|p|td|th|tr)>", " ", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
+#: Fonts with Hangul that matplotlib may know; the first one installed draws the Korean terms.
+KOREAN_FONTS = ("NanumGothic", "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic",
+                "AppleGothic", "UnDotum")
+
+
+def korean_font() -> str | None:
+    """The name of an installed font with Hangul (see :data:`KOREAN_FONTS`), or None."""
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in KOREAN_FONTS if name in names), None)
+
+
+def drawable(text: str, font: str | None) -> str:
+    """``text`` as the picture can draw it: without a Korean font, Hangul (and the brackets
+    it leaves empty) is dropped rather than drawn as empty boxes with a warning."""
+    if font is not None or not re.search("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]", text):
+        return text
+    text = re.sub("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+", "", text)
+    text = re.sub(r"\s*\(\s*\)", "", text)
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
 class Explorer(widgets.VBox):
-    """A titled column: controls, a result (HTML), an optional plot (Image), a note.
+    """A title over two columns that sit side by side on a 1920 x 1080 screen (and wrap onto
+    each other on a narrow one): controls, result and note on the left, the plot on the right;
+    without a plot, the controls and note on the left and the result on the right.
 
     Subclasses build their controls, call :meth:`_assemble`, and implement
     :meth:`_update`, which sets ``result.value`` (and ``plot.value``).
+
+    Displayed, an explorer sends the live widget and, beside it in the same output, a PNG of
+    its state at that moment (:meth:`snapshot`) and a short text: JupyterLab shows the widget,
+    nbviewer and GitHub (which have no widget state) show the picture.
     """
 
     _kind = "explorer"
@@ -136,25 +185,32 @@ class Explorer(widgets.VBox):
         self.result = widgets.HTML()
         self.result.add_class("w2v-result")
         self.plot = widgets.Image(format="png") if plot else None
-        if self.plot is not None:
-            self.plot.add_class("w2v-plot")
         self.note = widgets.HTML(f'<div class="w2v-note">{note}</div>')
         self.error: Exception | None = None
-        children = [self.title, *controls, self.result]
+        column = widgets.Layout(width=f"{CONTROLS_WIDTH}px", min_width=f"{CONTROLS_WIDTH}px")
         if self.plot is not None:
-            children.append(self.plot)
-        children.append(self.note)
-        self.children = tuple(children)
+            self.plot.add_class("w2v-plot")
+            left = widgets.VBox([*controls, self.result, self.note], layout=column)
+            right = self.plot
+        else:
+            left = widgets.VBox([*controls, self.note], layout=column)
+            right = self.result
+        self.body = widgets.HBox([left, right], layout=widgets.Layout(
+            flex_flow="row wrap", align_items="flex-start", grid_gap="8px 28px"))
+        self.body.add_class("w2v-body")
+        self.children = (self.title, self.body)
         self.add_class("w2v-explorer")
         self.add_class(f"w2v-{self._kind}")
         for control in controls:
             self._watch(control)
 
     def _watch(self, widget: widgets.Widget) -> None:
+        """Redraw when a control's value changes (not for widgets marked ``_w2v_unwatched``:
+        those the explorer writes itself, or handles on its own)."""
         if isinstance(widget, widgets.Box):
             for child in widget.children:
                 self._watch(child)
-        elif widget.has_trait("value"):
+        elif widget.has_trait("value") and not getattr(widget, "_w2v_unwatched", False):
             widget.observe(self._refresh, names="value")
 
     def _refresh(self, change=None) -> None:
@@ -172,4 +228,60 @@ class Explorer(widgets.VBox):
     def __repr__(self) -> str:  # the text fallback stored in a notebook; keep it short and stable
         return f"{type(self).__name__}()"
 
+    # -- the static picture -------------------------------------------------------------
 
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget view, plus ``image/png`` (:meth:`snapshot`) for readers without widgets.
+
+        strict nbval compares neither ``image/png`` nor the widget view, only ``text/plain``
+        (the short, stable :meth:`__repr__`).
+        """
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is None:            # a closed widget: nothing to show
+            return None
+        data["image/png"] = base64.b64encode(self.snapshot()).decode("ascii")
+        return data
+
+    def _snapshot_lines(self) -> list[str]:
+        """The text above the picture: the title and the result's headline."""
+        lines = [plain_text(self.title.value.replace(CSS, ""))]
+        headline = re.search(r'<div class="w2v-(?:big|msg|hint)">(.*?)</div>', self.result.value,
+                             flags=re.S)
+        if headline:
+            lines.append(plain_text(headline.group(1)))
+        return lines
+
+    def _snapshot_figure(self):
+        """A Figure for the picture; by default the plot as it is now (None without one)."""
+        return None
+
+    def snapshot(self) -> bytes:
+        """PNG bytes: the explorer's title, its headline and its plot (or, for the word
+        explorers, their answers drawn as bars), as they are now."""
+        import numpy as np
+        from matplotlib.figure import Figure
+        from matplotlib.image import imread
+
+        if self.plot is not None and self.plot.value:
+            pixels = imread(io.BytesIO(self.plot.value), format="png")
+        else:
+            own = self._snapshot_figure()
+            pixels = imread(io.BytesIO(to_png(own)), format="png") if own is not None else None
+        width_px = pixels.shape[1] if pixels is not None else 900
+        chars = max(40, int(width_px / 11))
+        font = korean_font()
+        lines = [w for line in self._snapshot_lines()
+                 for w in textwrap.wrap(drawable(line, font), chars)]
+        header_px = 28 * len(lines) + 16
+        height_px = header_px + (pixels.shape[0] if pixels is not None else 0)
+        fig = Figure(figsize=(width_px / DPI, height_px / DPI), dpi=DPI, facecolor="white")
+        family = ["DejaVu Sans"] + ([font] if font else [])
+        if pixels is not None:
+            fig.figimage(np.asarray(pixels), xo=0, yo=0)
+        for n, line in enumerate(lines):
+            fig.text(8 / width_px, 1 - (12 + 28 * n) / height_px, line, va="top", ha="left",
+                     fontsize=13 if n else 14, fontweight="bold" if n == 0 else "normal",
+                     fontfamily=family)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI)
+        return buf.getvalue()

@@ -8,6 +8,7 @@ of multiply-adds per second.
 from __future__ import annotations
 
 import numbers
+import re
 
 import ipywidgets as widgets
 import numpy as np
@@ -19,16 +20,18 @@ from .base import (
     GREY,
     ORANGE,
     Explorer,
+    esc,
     figure,
     html_table,
     log_ticks,
+    message_box,
     plot_style,
     slider_style,
     to_png,
 )
 
 __all__ = ["cost_explorer", "CostExplorer", "input_layer_cost", "measure_macs_per_second",
-           "VOCAB_SIZES", "DEFAULT_MACS_PER_SECOND"]
+           "parse_count", "VOCAB_SIZES", "DEFAULT_MACS_PER_SECOND"]
 
 # ---------------------------------------------------------------------------
 # 4.1: what the one-hot MatMul costs, and what the Embedding saves
@@ -59,6 +62,30 @@ def measure_macs_per_second(rows: int = 200, vocab_size: int = 5_000, hidden_siz
     return rows * vocab_size * hidden_size / seconds
 
 
+_SUFFIXES = {"k": 1_000, "m": 1_000_000}
+
+
+def parse_count(text: str) -> int:
+    """A whole number as people type it: "1000000", "1,000,000", "1 000 000", "1e6", "1M",
+    "10k", "2.5m". Raises ValueError (with what it could not read) otherwise.
+
+    >>> parse_count("1,000,000"), parse_count("2.5M"), parse_count(" 1e4 ")
+    (1000000, 2500000, 10000)
+    """
+    raw = str(text).strip()
+    cleaned = re.sub(r"[,_\s]", "", raw).lower()
+    scale = 1
+    if cleaned[-1:] in _SUFFIXES:
+        cleaned, scale = cleaned[:-1], _SUFFIXES[cleaned[-1]]
+    try:
+        value = float(cleaned) * scale
+    except ValueError:
+        raise ValueError(f"could not read “{raw}” as a number") from None
+    if not np.isfinite(value) or value != int(value):
+        raise ValueError(f"“{raw}” is not a whole number")
+    return int(value)
+
+
 def _sci(n: float) -> str:
     """A count that reads aloud: '20,000' or '2.0 × 10<sup>10</sup>'."""
     if n < 1e6:
@@ -86,9 +113,20 @@ class CostExplorer(Explorer):
         sizes = sorted(set(VOCAB_SIZES) | {int(vocab_size)})
         self.vocab = widgets.SelectionSlider(
             options=[(f"{v:,}", v) for v in sizes], value=int(vocab_size),
-            description="vocabulary size V", style=slider_style(),
-            layout=widgets.Layout(width="640px"), continuous_update=True)
+            description="vocabulary size V", style=slider_style(), readout=False,
+            layout=widgets.Layout(width="400px"), continuous_update=True)
         self.vocab.add_class("w2v-ctl-vocab")
+        # the slider's own readout is editable but cannot parse "1000000" (it blanked on
+        # Enter); this box can, and takes any size in the slider's range
+        self.vocab_box = widgets.Text(value=f"{int(vocab_size):,}", continuous_update=False,
+                                      layout=widgets.Layout(width="130px"))
+        self.vocab_box.add_class("w2v-ctl-vocab-box")
+        self.vocab_box._w2v_unwatched = True
+        self.vocab_box.observe(self._typed, names="value")
+        self.vocab_msg = widgets.HTML()
+        self.vocab_msg.add_class("w2v-vocab-msg")
+        self.vocab_msg._w2v_unwatched = True
+        self._syncing = False
         R = batch_size * context_size
         note = (f"Counted, not timed: a batch of {batch_size} targets × {context_size} context words "
                 f"= {R} rows, hidden size H = {hidden_size}, float32 weights. The one-hot MatMul "
@@ -97,12 +135,54 @@ class CostExplorer(Explorer):
                 f"{_sci(self.macs_per_second)} operations per second (one CPU core; measure yours "
                 f"with <code>w2vlib.study.widgets.measure_macs_per_second()</code>) and ignore the few µs "
                 f"every NumPy call costs. Epoch = {self.corpus_words:,} target words (PTB train).")
-        self._assemble("One-hot MatMul vs Embedding (임베딩 계층): what V costs", [self.vocab],
-                       note, plot=True)
+        self._assemble("One-hot MatMul vs Embedding (임베딩 계층): what V costs",
+                       [widgets.HBox([self.vocab, self.vocab_box]), self.vocab_msg], note, plot=True)
         self._refresh()
+
+    def _typed(self, change) -> None:
+        """The box: a typed size moves the slider (a size between its stops becomes a stop)."""
+        if self._syncing:
+            return
+        lo, hi = min(VOCAB_SIZES), max(VOCAB_SIZES)
+        try:
+            V = parse_count(self.vocab_box.value)
+            if not lo <= V <= hi:
+                raise ValueError(f"{V:,} is outside the slider's range")
+        except ValueError as e:
+            self.vocab_msg.value = message_box(f"{esc(e)}: type a vocabulary size from {lo:,} "
+                                               f"to {hi:,}, e.g. 1000000, 1,000,000 or 1e6.")
+            return
+        self.vocab_msg.value = ""
+        if V not in self._stops():
+            self._syncing = True
+            try:
+                sizes = sorted(set(self._stops()) | {V})
+                self.vocab.options = [(f"{v:,}", v) for v in sizes]
+            finally:
+                self._syncing = False
+        if self.vocab.value == V:
+            self._show_size(V)            # e.g. "1e6" typed while at 1,000,000: spell it out
+        else:
+            self.vocab.value = V          # -> _refresh
+
+    def _stops(self) -> list[int]:
+        return [v for _, v in self.vocab.options]
+
+    def _show_size(self, V: int) -> None:
+        self._syncing = True
+        try:
+            self.vocab_box.value = f"{V:,}"
+        finally:
+            self._syncing = False
+
+    def _refresh(self, change=None) -> None:
+        if not self._syncing:
+            super()._refresh(change)
 
     def _update(self) -> None:
         V = int(self.vocab.value)
+        self._show_size(V)
+        self.vocab_msg.value = ""
         c = input_layer_cost(V, self.hidden_size, self.batch_size, self.context_size)
         rate = self.macs_per_second
         t_mm, t_emb = c["matmul_ops"] / rate, c["embedding_ops"] / rate
@@ -136,7 +216,7 @@ class CostExplorer(Explorer):
         seconds = [(1e-6, "1 µs"), (1e-3, "1 ms"), (1.0, "1 s"), (60.0, "1 min"), (3600.0, "1 h")]
         kib = [(2.0 ** (10 * k), f"1 {u}") for k, u in enumerate(("B", "KiB", "MiB", "GiB", "TiB"))]
         with plot_style():
-            fig = figure(9, 3.4, left=0.09, wspace=0.32)
+            fig = figure(7.6, 3.6, left=0.12, right=0.98, bottom=0.15, top=0.9, wspace=0.55)
             ax1, ax2 = fig.subplots(1, 2)
             for ax, key_mm, key_emb, scale, ticks, ylabel, title in (
                     (ax1, "matmul_ops", "embedding_ops", 1 / rate, seconds, "time per batch",
@@ -162,7 +242,7 @@ class CostExplorer(Explorer):
                 ax.set_title(title)
                 ax.grid(True, alpha=0.3)
             ax2.axhline(16 * 2 ** 30, color="dimgray", ls="--", lw=1.2)
-            ax2.text(1.2e3, 16 * 2 ** 30 / 5, "16 GiB: a laptop's RAM", color="dimgray", fontsize=10)
+            ax2.text(1.2e3, 16 * 2 ** 30 / 5, "16 GiB: a laptop's RAM", color="dimgray", fontsize=12)
             ax1.legend(loc="upper left")
             return to_png(fig)
 

@@ -23,7 +23,7 @@ from .base import (
     to_png,
 )
 
-__all__ = ["sampler_explorer", "SamplerExplorer"]
+__all__ = ["sampler_explorer", "SamplerExplorer", "ratio"]
 
 # ---------------------------------------------------------------------------
 # 4.2.6: the distribution negatives are drawn from
@@ -61,7 +61,7 @@ class SamplerExplorer(Explorer):
         self.power = widgets.FloatSlider(
             value=power, min=0.0, max=1.0, step=0.05, readout_format=".2f",
             description="power (지수) on the counts", style=slider_style(),
-            layout=widgets.Layout(width="640px"), continuous_update=True)
+            layout=widgets.Layout(width="560px"), continuous_update=True)
         self.power.add_class("w2v-ctl-power")
         n_rare = int(self.rare_mask.sum())
         note = (f"P(w) = count(w)<sup>power</sup> / Σ<sub>v</sub> count(v)<sup>power</sup>, over the "
@@ -92,7 +92,7 @@ class SamplerExplorer(Explorer):
             i = int(i)
             return [f'<td class="w2v-word">{esc(self.id_to_word[i])}</td>',
                     f"<td>{self.counts[i]:,}</td>", f"<td>{_pct(p1[i])}</td>",
-                    f"<td><b>{_pct(p[i])}</b></td>", f"<td>{p[i] / p1[i]:.2f}×</td>"]
+                    f"<td><b>{_pct(p[i])}</b></td>", f"<td>{ratio(p[i] / p1[i])}</td>"]
 
         def section(text):
             return [f'<td colspan="5">{text}</td>']
@@ -115,7 +115,7 @@ class SamplerExplorer(Explorer):
         labels = [self.id_to_word[int(i)] for i in shown]
         x = np.arange(len(shown))
         with plot_style():
-            fig = figure(9, 3.6, left=0.1, bottom=0.27)
+            fig = figure(7.2, 4.4, left=0.16, bottom=0.26, top=0.83)
             ax = fig.subplots()
             ax.bar(x - 0.2, p1[shown], width=0.4, color=GREY, label="power 1 (raw frequency)")
             ax.bar(x + 0.2, p[shown], width=0.4, color=BLUE, label=f"power {power:.2f}")
@@ -130,14 +130,26 @@ class SamplerExplorer(Explorer):
             ax.set_xticks(x, labels, rotation=30, ha="right")
             if len(self.rare_ids):
                 ax.axvline(len(self.frequent_ids) - 0.5, color="black", lw=0.8)
-            ax.set_ylabel("probability of one draw")
-            ax.set_title("sampling probability: most frequent (left) and least frequent (right) words")
-            ax.legend(loc="upper right")
+            ax.set_ylabel("probability of a draw")
+            ax.set_title("most frequent (left) and least frequent (right) words")
+            fig.legend(loc="upper center", ncols=3, frameon=False, fontsize=12,
+                       bbox_to_anchor=(0.5, 1.0))      # above the axes, off the bars
             ax.grid(True, axis="y", alpha=0.3)
             return to_png(fig)
 
     def __repr__(self) -> str:
         return f"SamplerExplorer(power={self.power.value:.2f})"
+
+
+def ratio(r: float) -> str:
+    """A change factor that reads aloud: "7.00×", "0.40×", "1/550×" (never "0.00×")."""
+    if r <= 0 or not np.isfinite(r):
+        return f"{r:.2f}×"
+    if r < 0.1:
+        return f"1/{1 / r:,.0f}×"
+    if r >= 100:
+        return f"{r:,.0f}×"
+    return f"{r:.2f}×"
 
 
 def _pct(q: float) -> str:

@@ -29,11 +29,11 @@ class SigmoidExplorer(Explorer):
         self.score = widgets.FloatSlider(
             value=score, min=-score_range, max=score_range, step=0.1, readout_format=".1f",
             description="score x = h · w", style=slider_style(),
-            layout=widgets.Layout(width="640px"), continuous_update=True)
+            layout=widgets.Layout(width="560px"), continuous_update=True)
         self.score.add_class("w2v-ctl-score")
         self.label = widgets.ToggleButtons(
             options=[("t = 1  (the true target)", 1), ("t = 0  (a negative sample)", 0)],
-            value=label, style={"button_width": "230px"})
+            value=label, style={"button_width": "215px"})
         self.label.add_class("w2v-ctl-label")
         note = ("y = σ(x) = 1 / (1 + e<sup>−x</sup>) reads the score as a probability of “yes”. "
                 "The cross-entropy error (교차 엔트로피 오차) is L = −(t log y + (1 − t) log(1 − y)), "
@@ -76,7 +76,7 @@ class SigmoidExplorer(Explorer):
         xs = np.linspace(-r, r, 321)
         losses = softplus(xs) - t * xs
         with plot_style():
-            fig = figure(9, 3.2)
+            fig = figure(7.6, 3.6, left=0.09, bottom=0.15, top=0.9, wspace=0.32)
             ax1, ax2 = fig.subplots(1, 2)
             ax1.plot(xs, sigmoid(xs), color=BLUE, lw=2.5, label="y = σ(x)")
             ax1.axhline(t, color=ORANGE, ls="--", lw=1.5, label=f"label t = {t}")

@@ -70,14 +70,42 @@ def _read_word(text: str, word_to_id: Mapping[str, int], box: str = "") -> tuple
     return word, "", note
 
 
+#: Rows per table column: more answers continue in a second column beside the first, so
+#: top-20 neighbours fit a 1080-pixel screen.
+ROWS_PER_COLUMN = 10
+
+
 def _results_table(results: Sequence[tuple[str, float]], score_name: str) -> str:
     rows = []
+    bar = 220 if len(results) <= ROWS_PER_COLUMN else 110
     for rank, (w, s) in enumerate(results, start=1):
-        width = int(round(220 * max(0.0, min(1.0, s))))
+        width = int(round(bar * max(0.0, min(1.0, s))))
         rows.append([f"<td>{rank}</td>", f'<td class="w2v-word">{esc(w)}</td>',
                      f'<td class="w2v-val-score">{s:.4f}</td>',
                      f'<td class="w2v-left"><div class="w2v-bar" style="width:{width}px"></div></td>'])
-    return html_table(["#", "word", score_name, ""], rows, left=(1, 3))
+    tables = [html_table(["#", "word", score_name, ""], rows[i:i + ROWS_PER_COLUMN], left=(1, 3))
+              for i in range(0, max(len(rows), 1), ROWS_PER_COLUMN)]
+    return f'<div class="w2v-columns">{"".join(tables)}</div>'
+
+
+def results_figure(results: Sequence[tuple[str, float]], score_name: str):
+    """The answers as horizontal bars (best on top), for the static picture; None if empty."""
+    from .base import BLUE, figure, plot_style
+
+    if not results:
+        return None
+    words = [w for w, _ in results][::-1]
+    scores = [s for _, s in results][::-1]
+    with plot_style():
+        fig = figure(6.4, 0.8 + 0.32 * len(results), left=0.3, right=0.95,
+                     bottom=0.6 / (0.8 + 0.32 * len(results)), top=0.97)
+        ax = fig.subplots()
+        ax.barh(range(len(words)), scores, color=BLUE)
+        ax.set_yticks(range(len(words)), words)
+        ax.set_xlabel(score_name)
+        ax.set_xlim(min(0.0, min(scores) * 1.1), max(1.0, max(scores) * 1.1))
+        ax.grid(True, axis="x", alpha=0.3)
+    return fig
 
 
 def _text_box(value: str, description: str, placeholder: str, width: str = "420px") -> widgets.Text:
@@ -104,7 +132,7 @@ class NeighboursExplorer(Explorer):
         self.query.add_class("w2v-ctl-query")
         self.top = widgets.IntSlider(value=max(1, min(int(top), max_top)), min=1, max=max_top,
                                      description="how many neighbours", style=slider_style(),
-                                     layout=widgets.Layout(width="520px"), continuous_update=True)
+                                     layout=widgets.Layout(width="500px"), continuous_update=True)
         self.top.add_class("w2v-ctl-top")
         note = (f"Cosine similarity (코사인 유사도) between word vectors: 1 means the same direction, "
                 f"0 unrelated. {len(word_to_id):,} words, {self.word_vecs.shape[1]} dimensions; "
@@ -127,6 +155,9 @@ class NeighboursExplorer(Explorer):
                                     top=int(self.top.value))
         self.result.value = (f'<div class="w2v-big">Nearest to <b>{esc(word)}</b>:</div>'
                              + _results_table(self.results, "cosine") + note_html)
+
+    def _snapshot_figure(self):
+        return results_figure(self.results, "cosine similarity")
 
     def __repr__(self) -> str:
         return f"NeighboursExplorer(query={self.query.value!r}, top={self.top.value})"
@@ -159,20 +190,21 @@ class AnalogyExplorer(Explorer):
         self.word_vecs = _check_vectors(word_vecs, word_to_id, id_to_word)
         self.word_to_id, self.id_to_word = word_to_id, id_to_word
         self.results: list[tuple[str, float]] = []
-        self.a = _text_box(a, "a", "e.g. king", width="200px")
-        self.b = _text_box(b, ": b", "e.g. man", width="200px")
-        self.c = _text_box(c, "= c", "e.g. queen", width="200px")
+        self.a = _text_box(a, "a", "e.g. king", width="170px")
+        self.b = _text_box(b, ": b", "e.g. man", width="170px")
+        self.c = _text_box(c, "= c", "e.g. queen", width="170px")
         for box, name in ((self.a, "a"), (self.b, "b"), (self.c, "c")):
             box.add_class(f"w2v-ctl-{name}")
-        question = widgets.HBox([self.a, self.b, self.c, widgets.HTML('<div class="w2v-big">: ?</div>')])
+        question = widgets.HBox([self.a, self.b, self.c, widgets.HTML('<div class="w2v-big">: ?</div>')],
+                               layout=widgets.Layout(flex_flow="row wrap"))
         max_top = max(1, min(10, len(word_to_id) - 3))
         self.top = widgets.IntSlider(value=max(1, min(int(top), max_top)), min=1, max=max_top,
                                      description="how many answers", style=slider_style(),
-                                     layout=widgets.Layout(width="520px"), continuous_update=True)
+                                     layout=widgets.Layout(width="500px"), continuous_update=True)
         self.top.add_class("w2v-ctl-top")
         self.scoring = widgets.ToggleButtons(
             options=[("cosine, unit vectors", True), ("the book: raw dot product", False)],
-            value=bool(normalize), style={"button_width": "230px"})
+            value=bool(normalize), style={"button_width": "220px"})
         self.scoring.add_class("w2v-ctl-scoring")
         note = ("The analogy problem (유추 문제) a : b = c : ? is answered by the words nearest to "
                 "b − a + c; the three question words are never answers. “Cosine” scales every "
@@ -220,6 +252,9 @@ class AnalogyExplorer(Explorer):
         self.result.value = (f'<div class="w2v-big"><b>{esc(a)}</b> : <b>{esc(b)}</b> = '
                              f'<b>{esc(c)}</b> : ?</div>' + _results_table(self.results, score)
                              + note_html)
+
+    def _snapshot_figure(self):
+        return results_figure(self.results, "cosine" if self.scoring.value else "dot product")
 
     def __repr__(self) -> str:
         return (f"AnalogyExplorer({self.a.value!r} : {self.b.value!r} = {self.c.value!r} : ?, "
