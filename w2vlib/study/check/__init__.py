@@ -18,6 +18,10 @@ check                              what it runs
 :func:`sigmoid_with_loss`          ``MySigmoidWithLoss()``: forward(x, t), backward()
 :func:`unigram_sampler`            ``MySampler(corpus, power, sample_size)``
 :func:`negative_sampling_loss`     ``MyLoss(W, corpus, power=0.75, sample_size=5)``
+:func:`embedding_dot`              ``MyEmbeddingDot(W)``: forward(h, idx), backward(dout) (05)
+:func:`ns_gradients`               ``my_fn(h, W_out, target, negatives)`` -> (dh, dW_out)  (05)
+:func:`cbow`                       ``MyCBOW(vocab_size, hidden_size, window_size, corpus)`` (06)
+:func:`skipgram`                   ``MySkipGram(vocab_size, hidden_size, window_size, corpus)``
 :func:`most_similar`               ``my_fn(query, word_to_id, id_to_word, word_matrix, top=5)``
 :func:`contexts_target`            ``my_fn(corpus, window_size)`` -> (contexts, target)   (notebook 01)
 :func:`matmul_layer`               ``MyMatMul(W)``: forward(x), backward(dout), grads  (notebook 01)
@@ -31,14 +35,19 @@ check                              what it runs
 
 The checks live by topic: :mod:`.report` (the result and the runner), :mod:`.corpus`,
 :mod:`.layers` (MatMul, Embedding forward and backward), :mod:`.onehot`, :mod:`.losses`,
-:mod:`.sampling`, :mod:`.vectors` (neighbours, analogies), :mod:`.accuracy` and
-:mod:`.speed` (notebook 08).
+:mod:`.sampling`, :mod:`.dot` (EmbeddingDot), :mod:`.gradients` (the derivation of
+notebook 05), :mod:`.models` (CBOW and skip-gram, on :mod:`.model_toy` and
+:mod:`.negatives`), :mod:`.vectors` (neighbours, analogies), :mod:`.accuracy` and
+:mod:`.speed` (notebook 08). What to do after a check has passed: :mod:`.next_steps`.
 """
 
 from .accuracy import analogy_accuracy
 from .corpus import contexts_target
+from .dot import embedding_dot
+from .gradients import ns_gradients
 from .layers import embedding_backward, embedding_forward, matmul_layer
 from .losses import negative_sampling_loss, sigmoid_with_loss
+from .models import cbow, skipgram
 from .onehot import onehot_cost
 from .report import CheckResult
 from .sampling import unigram_sampler
@@ -60,4 +69,8 @@ __all__ = [
     "keep_probability",
     "analogy",
     "analogy_accuracy",
+    "embedding_dot",
+    "ns_gradients",
+    "cbow",
+    "skipgram",
 ]
