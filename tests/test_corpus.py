@@ -3,8 +3,10 @@ import pytest
 
 from w2vlib.corpus import (
     UnknownWordError,
+    close_matches,
     convert_one_hot,
     create_contexts_target,
+    foreign_word_note,
     preprocess,
     word_id,
 )
@@ -67,3 +69,61 @@ def test_unknown_word_error_names_the_word_and_close_matches():
         word_id("You", w2i)  # mixed case: suggest the lower-case word
     with pytest.raises(TypeError, match="must be a str"):
         word_id(3, w2i)
+
+
+# ---------------------------------------------------------------------------
+# close matches for an unknown word (issue 14 item 11): few, right, or none
+# ---------------------------------------------------------------------------
+
+NOISY = ["root", "foot", "ring", "wings", "using", "thing", "king", "toyota", "total", "tokyo",
+         "president", "presidents", "resident", "residents", "presidential", "present",
+         "company", "comply", "copy", "apple", "apples", "applies", "applied", "apply"]
+
+
+@pytest.mark.parametrize("word, want", [
+    ("King", ["king"]),                 # the same word in lower case, and nothing else
+    ("Toyota", ["toyota"]),
+    ("TOYOTA", ["toyota"]),
+    ("toyta", ["toyota"]),              # not 'total': far below the best match
+    ("compny", ["company"]),            # not 'comply' or 'copy'
+    ("presidnt", ["president", "presidents"]),   # a common prefix first; 'resident' dropped
+    ("zzzzzz", []),
+    ("gooogle", []),                    # nothing rather than noise ('golden', 'cooled')
+])
+def test_close_matches_are_few_and_right(word, want):
+    assert close_matches(word, NOISY) == want
+    assert close_matches(word, set(NOISY)) == want
+    assert close_matches(word, {w: i for i, w in enumerate(NOISY)}) == want
+
+
+def test_close_matches_without_the_word_are_not_noise():
+    vocab = [w for w in NOISY if w not in ("king", "toyota")]
+    assert close_matches("Toyota", vocab) == []           # was: root, foot
+    assert close_matches("King", vocab) == []             # was: ring, wings, using, thing
+
+
+def test_close_matches_at_most_three_with_a_common_prefix():
+    vocab = ["apple", "apples", "applet", "applex", "appley", "ample"]
+    got = close_matches("appl", vocab)
+    assert 1 <= len(got) <= 3 and all(w.startswith("appl") for w in got)
+    assert close_matches("appl", vocab, n=1) == got[:1]
+
+
+@pytest.mark.parametrize("word, english", [("왕", "'king'"), ("회사", "'company'"),
+                                           ("king왕", "'king'")])
+def test_a_korean_word_is_told_the_vocabulary_is_english(word, english):
+    w2i = {w: i for i, w in enumerate(NOISY + ["stock"])}
+    with pytest.raises(UnknownWordError) as info:
+        word_id(word, w2i)
+    e = info.value
+    assert e.suggestions == [] and "English only" in e.note and "Penn Treebank" in e.note
+    assert english in str(e) and "close matches" not in str(e)
+    assert foreign_word_note("사과", w2i).endswith("e.g. 'king', 'company', 'stock'")
+
+
+def test_other_scripts_and_english_words():
+    assert "English only" in foreign_word_note("Москва") and foreign_word_note("naïve") == ""
+    assert close_matches("Москва", NOISY) == [] and foreign_word_note("king") == ""
+    with pytest.raises(UnknownWordError) as info:
+        word_id("東京", {"tokyo": 0})
+    assert "type an English word" in str(info.value)

@@ -7,13 +7,17 @@ The vocabulary is two plain dicts, as in the book: ``word_to_id`` and
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 
 __all__ = [
     "UnknownWordError",
+    "close_matches",
+    "foreign_word_note",
     "build_vocab",
     "preprocess",
     "word_id",
@@ -27,28 +31,99 @@ class UnknownWordError(KeyError):
 
     A ``KeyError`` subclass, so ``except KeyError`` still catches it; the
     message names the word and, where there are any, the closest words the
-    vocabulary does have.
+    vocabulary does have (:func:`close_matches`: ``suggestions``). A word in
+    another script (Hangul, ...) gets a ``note`` instead: the vocabulary is
+    English.
     """
 
-    def __init__(self, word: str, suggestions: Iterable[str] = ()):
+    def __init__(self, word: str, suggestions: Iterable[str] = (), note: str = ""):
         self.word = word
         self.suggestions = list(suggestions)
+        self.note = note
         super().__init__(word)
 
     def __str__(self) -> str:
         msg = f"{self.word!r} is not in the vocabulary"
         if self.suggestions:
             msg += "; close matches: " + ", ".join(repr(s) for s in self.suggestions)
+        if self.note:
+            msg += f"; {self.note}"
         return msg
 
 
-def _close_matches(word: str, vocab: Iterable[str], n: int = 5) -> list[str]:
-    vocab = list(vocab)
-    found = difflib.get_close_matches(word, vocab, n=n, cutoff=0.6)
+# The messages of close matches (one place, for the translation layer).
+_ENGLISH_ONLY = "the vocabulary is English only (lower-case English words): type an English word"
+_HANGUL = ("the vocabulary is English only, as the Penn Treebank is (lower-case English "
+           "words): type the word in English")
+_FOR_EXAMPLE = ", e.g. {words}"
+#: A few words a Korean study group tries first, and their English entries.
+KOREAN_HINTS = {"왕": "king", "여왕": "queen", "남자": "man", "여자": "woman", "회사": "company",
+                "주식": "stock", "시장": "market", "돈": "money", "월요일": "monday",
+                "일본": "japan", "미국": "america", "한국": "korea", "대통령": "president",
+                "자동차": "car", "컴퓨터": "computer"}
+#: Similarity (difflib's ratio) a suggestion needs, and how far below the best one it may be.
+MATCH_CUTOFF, MATCH_SPREAD, FOREIGN_PREFIX_CUTOFF = 0.8, 0.08, 0.9
+
+
+def _script(word: str) -> str:
+    """"latin" if every letter of ``word`` is Latin (or it has none), "hangul" if any letter
+    is Hangul, else "other"."""
+    names = [unicodedata.name(ch, "") for ch in word if ch.isalpha()]
+    if any(n.startswith("HANGUL") for n in names):
+        return "hangul"
+    if all(n.startswith("LATIN") for n in names):
+        return "latin"
+    return "other"
+
+
+def foreign_word_note(word: str, vocab: Iterable[str] = ()) -> str:
+    """"" for a word in the Latin script; otherwise a note that the vocabulary is English,
+    naming the English word for a few common Korean ones when ``vocab`` has it."""
+    script = _script(word)
+    if script == "latin":
+        return ""
+    if script == "other":
+        return _ENGLISH_ONLY
+    vocab = vocab if isinstance(vocab, (set, frozenset, Mapping)) else set(vocab)
+    english = KOREAN_HINTS.get(word.strip())
+    words = [english] if english and english in vocab else ["king", "company", "stock"]
+    words = [w for w in words if w in vocab] if vocab else words
+    return _HANGUL + (_FOR_EXAMPLE.format(words=", ".join(repr(w) for w in words)) if words else "")
+
+
+def close_matches(word: str, vocab: Iterable[str], n: int = 3) -> list[str]:
+    """Up to ``n`` words of ``vocab`` spelled like ``word``, best first; [] rather than noise.
+
+    The same word in another case wins outright (``"King"`` -> ``["king"]``). Otherwise the
+    lower-cased word is compared with every entry (difflib's ratio): an entry needs a ratio of
+    at least :data:`MATCH_CUTOFF`, within :data:`MATCH_SPREAD` of the best, and the word's
+    first letter unless its ratio reaches :data:`FOREIGN_PREFIX_CUTOFF`; a longer common
+    prefix ranks first. A word in another script gets none (see :func:`foreign_word_note`).
+
+    >>> close_matches("presidnt", ["president", "presidents", "resident", "present"])
+    ['president', 'presidents']
+    >>> close_matches("Toyota", ["root", "foot", "toyota"])
+    ['toyota']
+    """
+    if _script(word) != "latin":
+        return []
     lowered = word.lower()
-    if lowered != word and lowered in vocab and lowered not in found:
-        found.insert(0, lowered)
-    return found[:n]
+    if not isinstance(vocab, (set, frozenset, Mapping)):
+        vocab = list(vocab)
+    if lowered != word and lowered in vocab:
+        return [lowered]
+    scored = []
+    for w, ratio in ((w, difflib.SequenceMatcher(None, lowered, w).ratio())
+                     for w in difflib.get_close_matches(lowered, vocab, n=50, cutoff=MATCH_CUTOFF)):
+        prefix = len(os.path.commonprefix([lowered, w]))
+        if prefix or ratio >= FOREIGN_PREFIX_CUTOFF:
+            scored.append((min(prefix, 3), ratio, w))
+    if not scored:
+        return []
+    best = max(r for _, r, _ in scored)
+    scored = [t for t in scored if t[1] >= best - MATCH_SPREAD]
+    scored.sort(key=lambda t: (-t[0], -t[1], t[2]))
+    return [w for _, _, w in scored[:n]]
 
 
 def word_id(word: str, word_to_id: Mapping[str, int]) -> int:
@@ -62,7 +137,8 @@ def word_id(word: str, word_to_id: Mapping[str, int]) -> int:
     try:
         return word_to_id[word]
     except KeyError:
-        raise UnknownWordError(word, _close_matches(word, word_to_id)) from None
+        raise UnknownWordError(word, close_matches(word, word_to_id),
+                               foreign_word_note(word, word_to_id)) from None
 
 
 def build_vocab(words: Iterable[str]) -> tuple[dict[str, int], dict[int, str]]:
