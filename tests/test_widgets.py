@@ -544,7 +544,7 @@ def test_controls_sit_beside_the_plot(toy):
         left, right = ex.body.children
         assert ex.body.layout.flex_flow == "row wrap"            # stacked only on a narrow screen
         if ex.plot is not None:
-            assert right is ex.plot and ex.result in descendants(left)
+            assert right.children == (ex.plot, ex.note) and ex.result in descendants(left)
             assert ex.plot.value[:8] == b"\x89PNG\r\n\x1a\n"
         else:
             assert right is ex.result and ex.note in descendants(left)

@@ -19,7 +19,7 @@ __all__ = ["Explorer", "CSS", "BLUE", "ORANGE", "GREY", "DPI", "esc", "message_b
 #: The explorers' plots: 12 pt type at this dpi is 18 px on the screen.
 DPI = 110
 #: Width of the column of controls, result and note, beside the plot (px).
-CONTROLS_WIDTH = 600
+CONTROLS_WIDTH = 620
 
 # ---------------------------------------------------------------------------
 # Shared look: large type for a projector, scoped to the explorers only
@@ -37,11 +37,11 @@ CSS = """<style>
 .w2v-explorer .widget-readout { font-size: 17px; font-weight: 600; min-width: 110px; }
 .w2v-explorer .w2v-title { font-size: 21px; font-weight: 700; margin: 2px 0; }
 .w2v-explorer .w2v-note { font-size: 14px; opacity: 0.85; line-height: 1.4; }
-.w2v-explorer table.w2v { border-collapse: collapse; font-size: 17px;
+.w2v-explorer table.w2v { border-collapse: collapse; font-size: 16px;
   font-variant-numeric: tabular-nums; margin: 4px 0; }
-.w2v-explorer table.w2v th { font-weight: 600; padding: 3px 12px; text-align: right;
-  border-bottom: 1px solid rgba(127, 127, 127, 0.6); }
-.w2v-explorer table.w2v td { padding: 3px 12px; text-align: right; }
+.w2v-explorer table.w2v th { font-weight: 600; padding: 2px 8px; text-align: right;
+  border-bottom: 1px solid rgba(127, 127, 127, 0.6); white-space: nowrap; line-height: 1.25; }
+.w2v-explorer table.w2v td { padding: 2px 8px; text-align: right; line-height: 1.25; }
 .w2v-explorer table.w2v .w2v-left { text-align: left; }
 .w2v-explorer table.w2v td.w2v-word { text-align: left; font-weight: 600; }
 .w2v-explorer table.w2v tr.w2v-section td { text-align: left; font-style: italic; opacity: 0.8; }
@@ -97,7 +97,7 @@ def figure(width: float, height: float, **margins):
     """
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), dpi=DPI)
+    fig = Figure(figsize=(width, height), dpi=DPI, layout="none")   # whatever the rc says
     fig.subplots_adjust(**{"left": 0.08, "right": 0.98, "bottom": 0.17, "top": 0.89,
                            "wspace": 0.3, **margins})
     return fig
@@ -166,8 +166,8 @@ def drawable(text: str, font: str | None) -> str:
 
 class Explorer(widgets.VBox):
     """A title over two columns that sit side by side on a 1920 x 1080 screen (and wrap onto
-    each other on a narrow one): controls, result and note on the left, the plot on the right;
-    without a plot, the controls and note on the left and the result on the right.
+    each other on a narrow one): controls and result on the left, the plot and note on the
+    right; without a plot, the controls and note on the left and the result on the right.
 
     Subclasses build their controls, call :meth:`_assemble`, and implement
     :meth:`_update`, which sets ``result.value`` (and ``plot.value``).
@@ -175,6 +175,9 @@ class Explorer(widgets.VBox):
     Displayed, an explorer sends the live widget and, beside it in the same output, a PNG of
     its state at that moment (:meth:`snapshot`) and a short text: JupyterLab shows the widget,
     nbviewer and GitHub (which have no widget state) show the picture.
+
+    With a plot, the note goes under the plot, so the left column (slider, numbers) stays
+    short enough for a 1080-pixel screen.
     """
 
     _kind = "explorer"
@@ -190,14 +193,15 @@ class Explorer(widgets.VBox):
         column = widgets.Layout(width=f"{CONTROLS_WIDTH}px", min_width=f"{CONTROLS_WIDTH}px")
         if self.plot is not None:
             self.plot.add_class("w2v-plot")
-            left = widgets.VBox([*controls, self.result, self.note], layout=column)
-            right = self.plot
+            left = widgets.VBox([*controls, self.result], layout=column)
+            right = widgets.VBox([self.plot, self.note])     # as wide as the plot: _fit_plot
         else:
             left = widgets.VBox([*controls, self.note], layout=column)
             right = self.result
         self.body = widgets.HBox([left, right], layout=widgets.Layout(
             flex_flow="row wrap", align_items="flex-start", grid_gap="8px 28px"))
         self.body.add_class("w2v-body")
+        self._plot_column = right if self.plot is not None else None
         self.children = (self.title, self.body)
         self.add_class("w2v-explorer")
         self.add_class(f"w2v-{self._kind}")
@@ -213,9 +217,20 @@ class Explorer(widgets.VBox):
         elif widget.has_trait("value") and not getattr(widget, "_w2v_unwatched", False):
             widget.observe(self._refresh, names="value")
 
+    def _fit_plot(self) -> None:
+        """Make the plot's column exactly as wide as the plot (read from the PNG header), so
+        the image is never shrunk and the note wraps under it."""
+        if self._plot_column is None or len(self.plot.value) < 24:
+            return
+        width = f"{int.from_bytes(self.plot.value[16:20], 'big')}px"
+        if self._plot_column.layout.width != width:
+            self._plot_column.layout.width = width
+            self.plot.layout.width = width
+
     def _refresh(self, change=None) -> None:
         try:
             self._update()
+            self._fit_plot()
             self.error = None
         except Exception as e:  # last resort: a projector shows a message, never a traceback
             self.error = e

@@ -216,7 +216,7 @@ class CostExplorer(Explorer):
         seconds = [(1e-6, "1 µs"), (1e-3, "1 ms"), (1.0, "1 s"), (60.0, "1 min"), (3600.0, "1 h")]
         kib = [(2.0 ** (10 * k), f"1 {u}") for k, u in enumerate(("B", "KiB", "MiB", "GiB", "TiB"))]
         with plot_style():
-            fig = figure(7.6, 3.6, left=0.12, right=0.98, bottom=0.15, top=0.9, wspace=0.55)
+            fig = figure(7.2, 3.6, left=0.12, right=0.98, bottom=0.15, top=0.9, wspace=0.55)
             ax1, ax2 = fig.subplots(1, 2)
             for ax, key_mm, key_emb, scale, ticks, ylabel, title in (
                     (ax1, "matmul_ops", "embedding_ops", 1 / rate, seconds, "time per batch",

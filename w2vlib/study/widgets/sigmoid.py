@@ -76,7 +76,7 @@ class SigmoidExplorer(Explorer):
         xs = np.linspace(-r, r, 321)
         losses = softplus(xs) - t * xs
         with plot_style():
-            fig = figure(7.6, 3.6, left=0.09, bottom=0.15, top=0.9, wspace=0.32)
+            fig = figure(7.2, 3.6, left=0.09, bottom=0.15, top=0.9, wspace=0.32)
             ax1, ax2 = fig.subplots(1, 2)
             ax1.plot(xs, sigmoid(xs), color=BLUE, lw=2.5, label="y = σ(x)")
             ax1.axhline(t, color=ORANGE, ls="--", lw=1.5, label=f"label t = {t}")
