@@ -375,6 +375,7 @@ def test_neighbours_explorer_follows_the_box_and_the_slider(toy):
     ("new york", "Type one word; “new york” has 2."),
     ("king queen", "Type one word; “king queen” has 2. Known on their own: king , queen ."),
     ("<script>", "“<script>” is not in the vocabulary."),
+    ("왕", "“왕” is not in the vocabulary. The vocabulary is English only"),
 ])
 def test_neighbours_explorer_bad_input_messages(toy, typed, message):
     W, w2i, i2w = toy

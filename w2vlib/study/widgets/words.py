@@ -62,7 +62,9 @@ def _read_word(text: str, word_to_id: Mapping[str, int], box: str = "") -> tuple
                 word_id(lower, word_to_id)
             except UnknownWordError as e_lower:
                 close = e_lower.suggestions
-        if close:
+        if e.note:                               # Hangul or another script: PTB is English only
+            msg += f" {esc(e.note[0].upper() + e.note[1:])}."
+        elif close:
             msg += f" Close matches: {_suggest(close)}."
         else:
             msg += " No word in the vocabulary is spelled like it."
