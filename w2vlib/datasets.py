@@ -144,6 +144,8 @@ SHIPPED = {
     ("vectors", "ptb_cbow.npz"): "pretrained CBOW vectors for PTB (make vectors)",
     ("paper_table", "ptb_grid.csv"): "the paper's table in small (make paper-table)",
     ("paper_table", "ptb_grid.json"): "its settings, command and machine",
+    ("spark", "ptb_spark.json"): "Spark's word2vec beside the compiled loop on PTB "
+                                 "(python -m w2vlib.lab.spark --measure)",
 }
 
 
