@@ -146,6 +146,7 @@ SHIPPED = {
     ("paper_table", "ptb_grid.json"): "its settings, command and machine",
     ("spark", "ptb_spark.json"): "Spark's word2vec beside the compiled loop on PTB "
                                  "(python -m w2vlib.lab.spark --measure)",
+    ("texts", "news_topics.txt"): "short labelled news sentences in four topics (written for w2vlib)",
 }
 
 
