@@ -123,3 +123,14 @@ lint: setup
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
 	find . -name __pycache__ -prune -exec rm -rf {} +
+
+# word2vec on Apache Spark (pyspark.ml.feature.Word2Vec, the `spark` extra) for real, in local mode:
+# tests/spark/ (never part of `make test`, which skips that directory) and notebook 10's live cell
+# (W2VLIB_SPARK=1). Runs .ci/install-java when no Java 17+ is found. Without Java or pyspark the
+# tests skip with the reason; CI=true turns that into a failure. About 2-3 minutes.
+.PHONY: test-spark
+test-spark: data
+	$(PY) -m pip install --quiet -e '.[spark]'
+	@$(PY) -c 'import sys; from w2vlib.lab.spark import java_problem; sys.exit(1 if java_problem() else 0)' \
+	    || .ci/install-java || echo "test-spark: Java could not be installed (see above)"
+	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest tests/spark $(PYTEST_ARGS)
