@@ -24,6 +24,7 @@ help:
 	@echo "make test            set up, then run unit tests and every notebook (nbval)"
 	@echo "make test-unit       unit tests and doctests only"
 	@echo "make test-notebooks  notebooks only (strict nbval)"
+	@echo "make test-spark      word2vec on Apache Spark for real (installs Java and pyspark; minutes)"
 	@echo "make test-browser    the widget explorers in JupyterLab in Chromium (needs .ci/install-browser)"
 	@echo "make lint            ruff"
 	@echo "make exercises       regenerate exercises/ (learner copies: no outputs, solutions stubbed)"

@@ -47,11 +47,6 @@ def blas_threads() -> list[int]:
 
 
 def _projector_style() -> None:
-    try:
-        from w2vlib.study.figures import use_projector_style
-    except ImportError:          # figures module not present: fall back to a readable dpi
-        import matplotlib.pyplot as plt
+    from w2vlib.study.figures import use_projector_style
 
-        plt.rcParams.update({"figure.dpi": 110, "font.size": 12})
-        return
     use_projector_style()
