@@ -20,7 +20,6 @@ def real_tool(module: str):
     CI=true a missing tool fails, so CI never passes these tests by skipping them."""
     import importlib
     import os
-
     import sys
 
     try:

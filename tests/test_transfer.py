@@ -3,8 +3,13 @@
 import numpy as np
 import pytest
 
-from w2vlib.transfer import (SoftmaxClassifier, bag_of_words, load_labelled_texts,
-                             sentence_vectors, split_by_class)
+from w2vlib.transfer import (
+    SoftmaxClassifier,
+    bag_of_words,
+    load_labelled_texts,
+    sentence_vectors,
+    split_by_class,
+)
 
 
 def test_the_shipped_set_has_four_balanced_topics_in_ptb_conventions():
