@@ -57,7 +57,7 @@ def assert_sane(row):
     # every epoch passes the whole prefix: words/s = epochs * corpus words / seconds (seconds are
     # rounded to 1 ms, which matters for the toy's runs of a few ms)
     assert row["words_per_sec"] == pytest.approx(row["epochs"] * row["corpus_words"] / row["seconds"],
-                                                 rel=2e-3 + 6e-4 / row["seconds"])
+                                                 rel=2e-3 + 5e-4 / max(row["seconds"] - 5e-4, 1e-6))
     assert math.isfinite(row["final_loss"]) and row["final_loss"] > 0
 
 
