@@ -43,24 +43,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 SERVER_START_TIMEOUT = 90
 
 
-def _requested(config) -> bool:
-    """True when an invocation argument names this directory or something in it."""
-    root = Path(config.invocation_params.dir)
-    for arg in config.invocation_params.args:
-        if arg.startswith("-"):
-            continue
-        path = (root / arg.split("::")[0]).resolve()
-        if path == HERE or HERE in path.parents:
-            return True
-    return False
-
-
-def pytest_ignore_collect(collection_path, config):
-    if (HERE == collection_path or HERE in collection_path.parents) and not _requested(config):
-        return True
-    return None
-
-
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives JupyterLab in Chromium (run with "
                                        "`make test-browser` or `pytest tests/browser`)")
