@@ -20,7 +20,6 @@ import os
 import pytest
 
 
-
 def pytest_configure(config):
     config.addinivalue_line("markers", "spark: runs Apache Spark in local mode (run with "
                                        "`make test-spark` or `pytest tests/spark`)")
