@@ -18,6 +18,7 @@ Nothing here imports Playwright at import time: ``make test`` imports this file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -252,22 +253,30 @@ def chromium_browser(chromium_path):
             browser.close()
 
 
-@pytest.fixture
-def lab_page(chromium_browser, artifacts):
-    """A fresh browser tab; its last state is saved as ``99_last_state.png`` (see a failure)."""
+@contextlib.contextmanager
+def browser_tab(chromium_browser, artifacts, viewport: dict, last_shot: str):
+    """A fresh tab of ``viewport`` size; its last state is saved as ``last_shot`` (see a failure)."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=30_000)
-    context = chromium_browser.new_context(viewport={"width": 1400, "height": 1400})
+    context = chromium_browser.new_context(viewport=viewport)
     page = context.new_page()
     page.set_default_timeout(60_000)
     try:
         yield page
     finally:
         try:
-            page.screenshot(path=str(artifacts / "99_last_state.png"))
+            page.screenshot(path=str(artifacts / last_shot))
         finally:
             context.close()
+
+
+@pytest.fixture
+def lab_page(chromium_browser, artifacts):
+    """A fresh 1400 x 1400 tab; its last state is saved as ``99_last_state.png``."""
+    with browser_tab(chromium_browser, artifacts, {"width": 1400, "height": 1400},
+                     "99_last_state.png") as page:
+        yield page
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ import time
 
 import pytest
 
+from .conftest import browser_tab
 from .test_lab import menu, no_errors_shown, wait_for_idle_kernel
 
 pytestmark = pytest.mark.browser
@@ -57,19 +58,8 @@ def write_scratch_notebook(root) -> None:
 @pytest.fixture
 def screen(chromium_browser, artifacts):
     """A 1920 x 1080 tab; its last state is saved as ``98_projector_last_state.png``."""
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=30_000)
-    context = chromium_browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    try:
+    with browser_tab(chromium_browser, artifacts, VIEWPORT, "98_projector_last_state.png") as page:
         yield page
-    finally:
-        try:
-            page.screenshot(path=str(artifacts / "98_projector_last_state.png"))
-        finally:
-            context.close()
 
 
 def open_notebook(page, server, notebook: str, n_cells: int):
