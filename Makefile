@@ -16,7 +16,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: help setup data lab my-work test test-unit test-notebooks test-browser lint clean vectors bench exercises paper-table execute
+.PHONY: help setup data lab my-work test test-unit test-notebooks test-browser lint clean vectors bench exercises paper-table execute catalogs
 
 help:
 	@echo "make lab             set up, then open the notebooks in JupyterLab"
@@ -27,6 +27,7 @@ help:
 	@echo "make test-spark      word2vec on Apache Spark for real (installs Java and pyspark; minutes)"
 	@echo "make test-browser    the widget explorers in JupyterLab in Chromium (needs .ci/install-browser)"
 	@echo "make lint            ruff"
+	@echo "make catalogs        refresh the message catalogs (w2vlib/locale; Korean messages)"
 	@echo "make exercises       regenerate exercises/ (learner copies: no outputs, solutions stubbed)"
 	@echo "make execute         rerun the notebooks in place (NB=path for one), then make exercises"
 	@echo "make bench           install gensim and numba, run the speed ladder against gensim (minutes)"
@@ -97,6 +98,17 @@ execute: data
 	OPENBLAS_NUM_THREADS=1 $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False $(NB)
 	$(PY) -m w2vlib.study.exercises --strip-run-metadata --src notebooks --dest exercises
+
+# The message catalogs (w2vlib/i18n.py): extract every _() / N_() message of w2vlib into
+# w2vlib/locale/w2vlib.pot, merge new ones into the Korean w2vlib.po (translate the empty
+# msgstr entries there), compile the .mo files that ship. tests/test_i18n.py fails when a
+# message has no Korean entry or a .mo is older than its .po.
+catalogs: setup
+	$(VENV)/bin/pybabel extract -F w2vlib/locale/babel.cfg -k N_ -k ngettext:1,2 --no-location \
+	    --sort-output --omit-header -o w2vlib/locale/w2vlib.pot .
+	$(VENV)/bin/pybabel update -i w2vlib/locale/w2vlib.pot -d w2vlib/locale -D w2vlib -l ko \
+	    --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel compile -d w2vlib/locale -D w2vlib --statistics
 
 # Learner copies of the notebooks (outputs cleared, solution cells stubbed) -> exercises/.
 # Built from cell sources only; tests/test_exercises.py fails when they are out of date.

@@ -20,9 +20,14 @@ Short paths for what learners type, loaded on first use:
 ``from w2vlib import check`` (:mod:`w2vlib.study.check`),
 ``from w2vlib import widgets`` (:mod:`w2vlib.study.widgets`),
 ``from w2vlib import train_word2vec`` (:func:`w2vlib.speed.train_word2vec`).
+
+``w2vlib.set_language("ko")`` (or ``W2VLIB_LANG=ko``) makes what a learner reads Korean
+(:mod:`w2vlib.i18n`).
 """
 
 import importlib
+
+from .i18n import get_language, set_language
 
 __version__ = "0.1.0"
 
@@ -32,6 +37,9 @@ _SHORT_PATHS = {
     "widgets": ("w2vlib.study.widgets", None),
     "train_word2vec": ("w2vlib.speed", "train_word2vec"),
 }
+
+
+__all__ = ["set_language", "get_language", "check", "widgets", "train_word2vec"]
 
 
 def __getattr__(name):

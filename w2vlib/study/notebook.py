@@ -14,6 +14,7 @@ What it does, and why each notebook needs it even when ``make lab`` already set
   after start-up cannot do.
 * **Figures for a projector** (``w2vlib.study.figures.use_projector_style``): dpi and
   fonts large enough to read from the back of a room, legends off the data.
+* **The language** (``language="ko"``): Korean messages and a font with Hangul.
 * **Arrays printed on one line** where they fit (``linewidth=100``).
 
 Calling it twice changes nothing; :func:`blas_threads` tells what it pinned.
@@ -26,9 +27,19 @@ import numpy as np
 _LIMITER = None          # kept alive: threadpoolctl undoes its limits when collected
 
 
-def setup(*, blas_threads: int = 1, projector: bool = True, linewidth: int = 100) -> None:
-    """Pin BLAS to ``blas_threads`` threads, set the figure style and numpy's print width."""
+def setup(*, blas_threads: int = 1, projector: bool = True, linewidth: int = 100,
+          language: str | None = None) -> None:
+    """Pin BLAS to ``blas_threads`` threads, set the figure style and numpy's print width.
+
+    ``language="ko"`` (the Korean notebooks) makes checks, widgets and errors speak Korean
+    (:func:`w2vlib.set_language`) and gives figures a font with Hangul; None keeps the
+    language as it is (English, or ``W2VLIB_LANG``).
+    """
     global _LIMITER
+    if language is not None:
+        from w2vlib.i18n import set_language
+
+        set_language(language)
     if not isinstance(blas_threads, int) or isinstance(blas_threads, bool) or blas_threads < 1:
         raise ValueError(f"blas_threads must be a whole number >= 1, got {blas_threads!r}")
     from threadpoolctl import threadpool_limits
