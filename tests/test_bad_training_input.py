@@ -50,6 +50,37 @@ def test_fit_rejects_a_max_grad_that_would_not_clip(data, max_grad):
         _fit(data, max_grad=max_grad)
 
 
+@pytest.mark.parametrize("seed, error, says", [
+    (-1, ValueError, "got -1"),                  # numpy's own "expected non-negative integer", deep inside
+    (1.5, TypeError, r"got 1\.5 \(float\)"),      # numpy's "SeedSequence expects int ..."
+    (True, TypeError, r"got True \(bool\)"),      # accepted before: a flag passed by mistake seeded 1
+    ("0", TypeError, r"got '0' \(str\)"),
+    (np.random.RandomState(0), TypeError, "got a legacy np.random.RandomState: use np.random.default_rng"),
+])
+def test_fit_and_every_seeded_class_reject_a_seed_that_is_not_one(data, seed, error, says):
+    from w2vlib.models import CBOW
+    from w2vlib.negative_sampling import UnigramSampler
+    from w2vlib.speed import train_word2vec
+
+    pattern = r"seed must be a whole number >= 0, None or a numpy Generator, " + says
+    trainer = Trainer(LinearRegression(3), SGD(0.1))
+    with pytest.raises(error, match=pattern):
+        trainer.fit(*data, progress=False, seed=seed)
+    assert trainer.words_seen == 0 and not np.any(trainer.model.W)   # refused before any step
+    with pytest.raises(error, match=pattern):
+        UnigramSampler(np.array([0, 1, 2, 1]), 0.75, 2, seed=seed)
+    with pytest.raises(error, match=pattern):
+        CBOW(10, 4, 1, np.arange(30) % 10, seed=seed)
+    with pytest.raises(error, match=pattern):
+        train_word2vec(np.arange(50) % 7, dim=4, epochs=1, seed=seed, progress=False)
+
+
+def test_fit_takes_numpy_integers_and_generators_as_seeds(data):
+    a = _fit(data, max_epoch=2, seed=np.int64(4)).model.W
+    b = _fit(data, max_epoch=2, seed=np.random.default_rng(4)).model.W
+    np.testing.assert_array_equal(a, b)
+
+
 @pytest.mark.parametrize("name", ["batch_size", "max_epoch", "eval_interval"])
 @pytest.mark.parametrize("value", [32.0, 2.5, 0, -3, True, "8"])
 def test_fit_rejects_counts_that_are_not_positive_ints(data, name, value):

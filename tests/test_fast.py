@@ -371,7 +371,7 @@ def test_divergence_is_reported_not_hidden():
     (dict(power=float("nan")), ValueError, "power"),
     (dict(time_limit=0), ValueError, "time_limit"),
     (dict(callback="print"), TypeError, "callback must be callable"),
-    (dict(seed="0"), TypeError, "seed must be an int"),
+    (dict(seed="0"), TypeError, "seed must be a whole number >= 0"),
     (dict(cbow_update="mean"), ValueError, "cbow_update must be one of"),
     (dict(profiler=object()), TypeError, "profiler must have a part"),
 ])

@@ -29,6 +29,7 @@ import numpy as np
 
 from .layers import Embedding, MatMul, SoftmaxWithLoss, saved_by_forward
 from .negative_sampling import NegativeSamplingLoss
+from .seeding import make_rng
 
 __all__ = ["SimpleCBOW", "CBOW", "SkipGram"]
 
@@ -83,7 +84,7 @@ class SimpleCBOW:
 
     def __init__(self, vocab_size: int, hidden_size: int, seed=None, dtype=np.float32):
         _check_sizes(vocab_size, hidden_size)
-        rng = np.random.default_rng(seed)
+        rng = make_rng(seed)
         W_in = _init_weights(rng, (vocab_size, hidden_size), dtype)
         W_out = _init_weights(rng, (hidden_size, vocab_size), dtype)
         self.vocab_size = vocab_size
@@ -144,7 +145,7 @@ class _NegativeSamplingModel:
                  sample_size: int = 5, power: float = 0.75, seed=None, dtype=np.float32):
         _check_sizes(vocab_size, hidden_size)
         self.window_size = _check_window(window_size)
-        rng = np.random.default_rng(seed)
+        rng = make_rng(seed)
         W_in = _init_weights(rng, (vocab_size, hidden_size), dtype)
         W_out = _init_weights(rng, (vocab_size, hidden_size), dtype)
         self.in_layer = Embedding(W_in)

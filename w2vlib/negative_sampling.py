@@ -21,6 +21,7 @@ import numbers
 import numpy as np
 
 from .layers import EmbeddingDot, SigmoidWithLoss
+from .seeding import make_rng
 
 __all__ = ["UnigramSampler", "NegativeSamplingLoss"]
 
@@ -79,7 +80,7 @@ class UnigramSampler:
 
         self.power = float(power)
         self.sample_size = int(sample_size)
-        self.rng = np.random.default_rng(seed)
+        self.rng = make_rng(seed)
         self.counts = np.bincount(corpus)                # minlength is max id + 1
         self.vocab_size = len(self.counts)
         occurs = self.counts > 0

@@ -23,6 +23,8 @@ import time
 import numpy as np
 from tqdm.auto import tqdm
 
+from .seeding import make_rng
+
 __all__ = ["Trainer", "unique_params", "clip_grads"]
 
 
@@ -163,7 +165,7 @@ class Trainer:
         n = len(x)
         if n < batch_size:
             raise ValueError(f"{n} examples are fewer than one batch of {batch_size}")
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        rng = make_rng(seed)
         iters = n // batch_size
         self.eval_interval = eval_interval
         self.stopped_early = False

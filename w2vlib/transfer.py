@@ -28,6 +28,7 @@ import numpy as np
 
 from .datasets import shipped_file
 from .functions import softmax
+from .seeding import make_rng
 
 __all__ = ["LabelledTexts", "load_labelled_texts", "sentence_vectors", "bag_of_words",
            "split_by_class", "SoftmaxClassifier"]
@@ -103,7 +104,7 @@ def split_by_class(labels, test_share: float = 0.5, seed=0) -> np.ndarray:
     labels = np.asarray(labels)
     if not 0 < test_share < 1:
         raise ValueError(f"test_share must lie strictly between 0 and 1, got {test_share!r}")
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = make_rng(seed)
     train = np.zeros(len(labels), dtype=bool)
     for cls in np.unique(labels):
         idx = rng.permutation(np.flatnonzero(labels == cls))

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ..seeding import check_seed
 from .schedule import MIN_LR_FACTOR
 
 __all__ = ["Word2VecConfig", "MODELS", "BACKENDS", "DEFAULT_LR", "CBOW_UPDATES", "check_model",
@@ -217,10 +218,7 @@ class Word2VecConfig:
             "time_limit": check_number("time_limit", self.time_limit, allow_none=True),
             "shrink_window": bool(self.shrink_window),
         }
-        if self.seed is not None and not isinstance(self.seed,
-                                                    (numbers.Integral, np.random.Generator)):
-            raise TypeError(f"seed must be an int, None or a numpy Generator, "
-                            f"got {type(self.seed).__name__}")
+        check_seed(self.seed)
         if self.cbow_update not in CBOW_UPDATES:
             raise ValueError(f"cbow_update must be one of {CBOW_UPDATES}, "
                              f"got {self.cbow_update!r}")
