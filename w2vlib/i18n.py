@@ -89,7 +89,13 @@ def get_language() -> str:
 
 
 def _(message: str) -> str:
-    """``message`` in the language in use (itself in English, or where it has no entry)."""
+    """``message`` in the language in use (itself in English, or where it has no entry).
+
+    The empty string stays empty (gettext would give the catalog's header for it), so an
+    optional hint or label can go through ``_()`` unchecked.
+    """
+    if not message:
+        return message
     return _translations.gettext(message)
 
 

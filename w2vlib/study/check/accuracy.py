@@ -13,6 +13,8 @@ import io
 
 import numpy as np
 
+from w2vlib.i18n import N_, _
+
 from ...evaluate import analogy as reference_analogy
 from ...evaluate import normalize_rows
 from .report import CheckResult, Fail, run_cases
@@ -130,12 +132,12 @@ def _accuracy_values(out) -> dict[str, float]:
     if hasattr(out, "summary") and callable(out.summary):
         out = out.summary()
     if not isinstance(out, dict):
-        raise Fail(f"return a dict {{'semantic': ..., 'syntactic': ..., 'total': ...}} of "
-                   f"accuracies, got {type(out).__name__}")
+        raise Fail(_("return a dict {{'semantic': ..., 'syntactic': ..., 'total': ...}} of "
+                     "accuracies, got {type}").format(type=type(out).__name__))
     missing = [k for k in ("semantic", "syntactic", "total") if k not in out]
     if missing:
-        raise Fail(f"the returned dict lacks {missing}; it needs 'semantic', 'syntactic' and "
-                   "'total'")
+        raise Fail(_("the returned dict lacks {missing}; it needs 'semantic', 'syntactic' and "
+                     "'total'").format(missing=missing))
     values = {}
     for k in ("semantic", "syntactic", "total"):
         v = out[k]
@@ -144,7 +146,7 @@ def _accuracy_values(out) -> dict[str, float]:
         try:
             values[k] = float(v)
         except (TypeError, ValueError):
-            raise Fail(f"{k!r} should be a number (top-1 accuracy), got {v!r}") from None
+            raise Fail(_("{k!r} should be a number (top-1 accuracy), got {v!r}").format(k=k, v=v)) from None
     return values
 
 
@@ -190,8 +192,8 @@ class _AccuracyToy:
         v = _accuracy_values(out)
         if any(x > 1 for x in v.values()) and all(0 <= x <= 100 for x in v.values()):
             if not percent_ok:
-                raise Fail(f"accuracies are fractions in [0, 1] (0.25 = a quarter of the "
-                           f"questions), got percentages ({_fmt(v)}): drop the * 100")
+                raise Fail(_("accuracies are fractions in [0, 1] (0.25 = a quarter of the "
+                             "questions), got percentages ({fmt}): drop the * 100").format(fmt=_fmt(v)))
             v = {k: x / 100 for k, x in v.items()}      # judged by the form check alone
         return v
 
@@ -200,24 +202,30 @@ def _acc_form(toy: _AccuracyToy) -> None:
     v = toy.values("total", percent_ok=False)
     bad = {k: x for k, x in v.items() if not 0 <= x <= 1}
     if bad:
-        raise Fail(f"accuracies must lie in [0, 1], got {bad}")
+        raise Fail(_("accuracies must lie in [0, 1], got {bad}").format(bad=bad))
 
 
 def _acc_oov(toy: _AccuracyToy) -> None:
     v, ref, want = toy.against_reference("oov")
     if _close(v["total"], want):
         return
-    for how, what in (("all", "questions with a word missing from word_to_id"),
-                      ("answer", "questions whose answer d is missing from word_to_id")):
+    for how, what in (("all", _("questions with a word missing from word_to_id")),
+                      ("answer", _("questions whose answer d is missing from word_to_id"))):
         counted = toy.scores("oov", count_oov=how)
         if _close(v["total"], share(counted["total"])):
-            raise Fail(f"total {v['total']:.3f} = {counted['total'][0]}/{counted['total'][1]}: "
-                       f"the {counted['total'][1] - ref['total'][1]} {what} were counted as "
-                       "wrong. Skip them: they are not covered, so the accuracy is "
-                       f"{ref['total'][0]}/{ref['total'][1]} = {want:.3f} (check all four "
-                       "words, the answer d too)")
-    raise Fail(f"on questions with unknown words, expected total {want:.3f} "
-               f"({ref['total'][0]} right of {ref['total'][1]} covered), got {v['total']:.3f}")
+            raise Fail(_("total {v_total:.3f} = {counted_total_0}/{counted_total_1}: "
+                         "the {value} {what} were counted as "
+                         "wrong. Skip them: they are not covered, so the accuracy is "
+                         "{ref_total_0}/{ref_total_1} = {want:.3f} (check all four "
+                         "words, the answer d too)").format(
+                           v_total=v['total'], counted_total_0=counted['total'][0],
+                           counted_total_1=counted['total'][1],
+                           value=counted['total'][1] - ref['total'][1], what=what,
+                           ref_total_0=ref['total'][0], ref_total_1=ref['total'][1], want=want))
+    raise Fail(_("on questions with unknown words, expected total {want:.3f} "
+                 "({ref_total_0} right of {ref_total_1} covered), got {v_total:.3f}").format(
+                   want=want, ref_total_0=ref['total'][0], ref_total_1=ref['total'][1],
+                   v_total=v['total']))
 
 
 def _acc_exclusion(toy: _AccuracyToy) -> None:
@@ -226,11 +234,14 @@ def _acc_exclusion(toy: _AccuracyToy) -> None:
         return
     kept = toy.scores("exclusion", exclude=False)
     if _close(v["total"], share(kept["total"])):
-        raise Fail(f"total {v['total']:.3f} instead of {want:.3f}: in some questions b or c "
-                   "itself is nearest to b - a + c and your code took it as the answer. "
-                   "Leave the three question words out (score -inf) before taking the best")
-    raise Fail(f"expected total {want:.3f} ({ref['total'][0]} of {ref['total'][1]}), "
-               f"got {v['total']:.3f}")
+        raise Fail(_("total {v_total:.3f} instead of {want:.3f}: in some questions b or c "
+                     "itself is nearest to b - a + c and your code took it as the answer. "
+                     "Leave the three question words out (score -inf) before taking the best").format(
+                       v_total=v['total'], want=want))
+    raise Fail(_("expected total {want:.3f} ({ref_total_0} of {ref_total_1}), "
+                 "got {v_total:.3f}").format(
+                   want=want, ref_total_0=ref['total'][0], ref_total_1=ref['total'][1],
+                   v_total=v['total']))
 
 
 def _acc_kinds(toy: _AccuracyToy) -> None:
@@ -240,16 +251,18 @@ def _acc_kinds(toy: _AccuracyToy) -> None:
         return
     sections = "semantic: " + ", ".join(SEMANTIC_TOY) + "; syntactic: " + ", ".join(SYNTACTIC_TOY)
     if _close(v["semantic"], ref["syntactic"]) and _close(v["syntactic"], ref["semantic"]):
-        raise Fail(f"semantic and syntactic are swapped ({_fmt(v)}). The semantic sections are "
-                   "those in w2vlib.evaluate.SEMANTIC_SECTIONS (capitals, currency, "
-                   "city-in-state, family); gram1..gram9 are syntactic")
+        raise Fail(_("semantic and syntactic are swapped ({fmt}). The semantic sections are "
+                     "those in w2vlib.evaluate.SEMANTIC_SECTIONS (capitals, currency, "
+                     "city-in-state, family); gram1..gram9 are syntactic").format(fmt=_fmt(v)))
     if _close(v["semantic"], ref["total"]) or _close(v["syntactic"], ref["total"]):
-        raise Fail(f"one of semantic/syntactic equals the accuracy over ALL sections "
-                   f"({ref['total']:.3f}): score each group on its own sections only "
-                   f"({sections})")
-    raise Fail(f"expected semantic {ref['semantic']:.3f} and syntactic {ref['syntactic']:.3f}, "
-               f"got {_fmt(v)}. Sort each section into its group by name ({sections}; "
-               "w2vlib.evaluate.SEMANTIC_SECTIONS lists the semantic ones)")
+        raise Fail(_("one of semantic/syntactic equals the accuracy over ALL sections "
+                     "({ref_total:.3f}): score each group on its own sections only "
+                     "({sections})").format(ref_total=ref['total'], sections=sections))
+    raise Fail(_("expected semantic {ref_semantic:.3f} and syntactic {ref_syntactic:.3f}, "
+                 "got {fmt}. Sort each section into its group by name ({sections}; "
+                 "w2vlib.evaluate.SEMANTIC_SECTIONS lists the semantic ones)").format(
+                   ref_semantic=ref['semantic'], ref_syntactic=ref['syntactic'], fmt=_fmt(v),
+                   sections=sections))
 
 
 def _acc_total(toy: _AccuracyToy) -> None:
@@ -258,22 +271,27 @@ def _acc_total(toy: _AccuracyToy) -> None:
         return
     mean = (share(ref["semantic"]) + share(ref["syntactic"])) / 2
     if _close(v["total"], mean):
-        raise Fail(f"total {v['total']:.3f} is the mean of the semantic and syntactic "
-                   f"accuracies, but the groups differ in size ({ref['semantic'][1]} and "
-                   f"{ref['syntactic'][1]} questions): pool them, right answers over all "
-                   f"covered questions = {ref['total'][0]}/{ref['total'][1]} = {want:.3f}")
-    raise Fail(f"expected total {want:.3f} ({ref['total'][0]} of {ref['total'][1]} covered "
-               f"questions), got {v['total']:.3f}")
+        raise Fail(_("total {v_total:.3f} is the mean of the semantic and syntactic "
+                     "accuracies, but the groups differ in size ({ref_semantic_1} and "
+                     "{ref_syntactic_1} questions): pool them, right answers over all "
+                     "covered questions = {ref_total_0}/{ref_total_1} = {want:.3f}").format(
+                       v_total=v['total'], ref_semantic_1=ref['semantic'][1],
+                       ref_syntactic_1=ref['syntactic'][1], ref_total_0=ref['total'][0],
+                       ref_total_1=ref['total'][1], want=want))
+    raise Fail(_("expected total {want:.3f} ({ref_total_0} of {ref_total_1} covered "
+                 "questions), got {v_total:.3f}").format(
+                   want=want, ref_total_0=ref['total'][0], ref_total_1=ref['total'][1],
+                   v_total=v['total']))
 
 
 _ACCURACY_CASES = (
-    ("returns semantic, syntactic, total as fractions", _acc_form,
-     "call: fn(questions, word_to_id, id_to_word, word_matrix)"),
-    ("questions with an unknown word skipped, not counted", _acc_oov,
-     "some questions hold a word that is not in word_to_id: skip those"),
-    ("question words a, b, c never answers", _acc_exclusion, ""),
-    ("semantic and syntactic sections scored apart", _acc_kinds, ""),
-    ("total pools every covered question", _acc_total, ""),
+    (N_("returns semantic, syntactic, total as fractions"), _acc_form,
+     N_("call: fn(questions, word_to_id, id_to_word, word_matrix)")),
+    (N_("questions with an unknown word skipped, not counted"), _acc_oov,
+     N_("some questions hold a word that is not in word_to_id: skip those")),
+    (N_("question words a, b, c never answers"), _acc_exclusion, ""),
+    (N_("semantic and syntactic sections scored apart"), _acc_kinds, ""),
+    (N_("total pools every covered question"), _acc_total, ""),
 )
 
 

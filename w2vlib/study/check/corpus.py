@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from w2vlib.i18n import N_, _
+
 from ...corpus import create_contexts_target
 from .report import CheckResult, Fail, run_cases
 
@@ -30,7 +32,7 @@ class _ContextsToy:
             try:
                 contexts, target = out
             except (TypeError, ValueError):
-                raise Fail("return two arrays: `return contexts, target`") from None
+                raise Fail(_("return two arrays: `return contexts, target`")) from None
             self.state[w] = (np.asarray(contexts), np.asarray(target))
         return self.state[w]
 
@@ -41,15 +43,15 @@ class _ContextsToy:
         corpus, T = self.corpus, self.T
         t = target.reshape(-1)
         if t.size and t[0] == corpus[0]:
-            return (f"the first target is corpus[0], whose left neighbour corpus[-1] does not exist: "
-                    f"NumPy's negative index silently wraps around to the END of the corpus. "
-                    f"Targets start at position window_size ({w})")
+            return _("the first target is corpus[0], whose left neighbour corpus[-1] does not "
+                     "exist: NumPy's negative index silently wraps around to the END of the corpus. "
+                     "Targets start at position window_size ({w})").format(w=w)
         if t.size == T - 2 * w - 1 and np.array_equal(t, corpus[w:T - w - 1]):
-            return (f"the last target, corpus[{T - w - 1}], is missing (its right neighbours exist): "
-                    f"range(window_size, len(corpus) - window_size) already leaves out its end "
-                    f"value, so subtract nothing more")
-        return (f"targets should be corpus[window_size:len(corpus) - window_size], "
-                f"{T - 2 * w} of them for {T} words and window {w}")
+            return _("the last target, corpus[{last}], is missing (its right neighbours exist): "
+                     "range(window_size, len(corpus) - window_size) already leaves out its end "
+                     "value, so subtract nothing more").format(last=T - w - 1)
+        return _("targets should be corpus[window_size:len(corpus) - window_size], "
+                 "{n} of them for {T} words and window {w}").format(n=T - 2 * w, T=T, w=w)
 
 
 def _shapes1(toy: _ContextsToy) -> None:
@@ -57,47 +59,53 @@ def _shapes1(toy: _ContextsToy) -> None:
     wc, wt = toy.want(1)
     T = toy.T
     if contexts.shape == wt.shape and target.shape == wc.shape:
-        raise Fail("contexts and target came back swapped: return contexts first, "
-                   "`return contexts, target`")
+        raise Fail(_("contexts and target came back swapped: return contexts first, "
+                     "`return contexts, target`"))
     if target.shape != wt.shape:
         n = target.reshape(-1).size
-        more = "one too many" if n == T - 1 else "one too few" if n == T - 3 else f"{n}"
-        raise Fail(f"{T} words with window 1 give {T - 2} targets, shape ({T - 2},); got "
-                   f"{target.shape}, {more} (the targets check says which)")
+        more = _("one too many") if n == T - 1 else _("one too few") if n == T - 3 else f"{n}"
+        raise Fail(_("{T} words with window 1 give {value} targets, shape ({value},); got "
+                     "{target_shape}, {more} (the targets check says which)").format(
+                       T=T, value=T - 2, target_shape=target.shape, more=more))
     if contexts.shape == (T - 2, 3):
-        raise Fail("each context row has 3 words: the target itself is in it. Skip the "
-                   "offset 0 (`if t == 0: continue`)")
+        raise Fail(_("each context row has 3 words: the target itself is in it. Skip the "
+                     "offset 0 (`if t == 0: continue`)"))
     if contexts.shape != wc.shape:
-        raise Fail(f"contexts should have shape ({T - 2}, 2), one row of 2 * window_size "
-                   f"words per target; got {contexts.shape}")
+        raise Fail(_("contexts should have shape ({value}, 2), one row of 2 * window_size "
+                     "words per target; got {contexts_shape}").format(
+                       value=T - 2, contexts_shape=contexts.shape))
 
 
 def _targets1(toy: _ContextsToy) -> None:
-    _, target = toy.call(1)
+    _unused, target = toy.call(1)
     wt = toy.want(1)[1]
     if target.shape != wt.shape or not np.array_equal(target, wt):
         raise Fail(toy.target_hint(target, 1))
 
 
 def _contexts1(toy: _ContextsToy) -> None:
-    contexts, _ = toy.call(1)
+    contexts, _unused = toy.call(1)
     wc = toy.want(1)[0]
     corpus, T = toy.corpus, toy.T
     if contexts.shape == wc.shape and np.array_equal(contexts, wc):
         return
     if contexts.shape == wc.shape and np.array_equal(contexts, wc[:, ::-1]):
-        raise Fail("left and right are swapped: row i is [corpus[i - 1], corpus[i + 1]] "
-                   "around target corpus[i], offsets -1 then +1")
+        raise Fail(_("left and right are swapped: row i is [corpus[i - 1], corpus[i + 1]] "
+                     "around target corpus[i], offsets -1 then +1"))
     if contexts.shape == (T - 2, 3):
-        raise Fail("the target is inside its own context: skip the offset 0")
+        raise Fail(_("the target is inside its own context: skip the offset 0"))
     if contexts.ndim == 2 and len(contexts) and contexts[0, 0] == corpus[-1]:
-        raise Fail(f"the first row starts with corpus[-1] = {corpus[-1]}, the LAST word of the "
-                   "corpus: a left neighbour that wrapped around")
+        raise Fail(_("the first row starts with corpus[-1] = {corpus}, the LAST word of the "
+                     "corpus: a left neighbour that wrapped around").format(corpus=corpus[-1]))
     if contexts.shape != wc.shape:
-        raise Fail(f"contexts should have one row per target, shape {wc.shape}; got {contexts.shape}")
+        raise Fail(_("contexts should have one row per target, shape {wc_shape}; "
+                     "got {contexts_shape}").format(
+                       wc_shape=wc.shape, contexts_shape=contexts.shape))
     i = int(np.flatnonzero((contexts != wc).any(axis=1))[0])
-    raise Fail(f"row i should hold the neighbours of target i: for target {i}, corpus[{i + 1}] = "
-               f"{corpus[i + 1]}, that is {wc[i].tolist()}; got {contexts[i].tolist()}")
+    raise Fail(_("row i should hold the neighbours of target i: for target {i}, corpus[{value}] = "
+                 "{corpus}, that is {tolist}; got {tolist2}").format(
+                   i=i, value=i + 1, corpus=corpus[i + 1], tolist=wc[i].tolist(),
+                   tolist2=contexts[i].tolist()))
 
 
 def _window2(toy: _ContextsToy) -> None:
@@ -105,46 +113,50 @@ def _window2(toy: _ContextsToy) -> None:
     wc, wt = toy.want(2)
     T = toy.T
     if contexts.shape == (T - 2, 2):
-        raise Fail("window_size=2 gave the window-1 answer: use window_size in both the range "
-                   "of target positions and the offsets, range(-window_size, window_size + 1)")
+        raise Fail(_("window_size=2 gave the window-1 answer: use window_size in both the range "
+                     "of target positions and the offsets, range(-window_size, window_size + 1)"))
     if target.shape != wt.shape or not np.array_equal(target, wt):
         t = target.reshape(-1)
         if t.size and t[0] == toy.corpus[0]:
-            raise Fail("window 2: the targets start at corpus[0] again; they start at "
-                       "corpus[window_size]")
-        raise Fail(f"window 2: {toy.target_hint(target, 2)}")
+            raise Fail(_("window 2: the targets start at corpus[0] again; they start at "
+                         "corpus[window_size]"))
+        raise Fail(_("window 2: {target_hint}").format(target_hint=toy.target_hint(target, 2)))
     if contexts.shape == (T - 4, 5):
-        raise Fail("each row has 5 words: the target itself is in it; skip the offset 0")
+        raise Fail(_("each row has 5 words: the target itself is in it; skip the offset 0"))
     if contexts.shape != wc.shape:
-        raise Fail(f"window 2 should give contexts of shape ({T - 4}, 4), got {contexts.shape}")
+        raise Fail(_("window 2 should give contexts of shape ({value}, 4), got {contexts_shape}").format(
+                       value=T - 4, contexts_shape=contexts.shape))
     if np.array_equal(contexts, wc):
         return
     if np.array_equal(np.sort(contexts, axis=1), np.sort(wc, axis=1)):
-        raise Fail(f"the right words in another order: list them left to right, offsets "
-                   f"-2, -1, +1, +2 (first row {wc[0].tolist()}, got {contexts[0].tolist()}). "
-                   "CBOW averages them, so the model would not mind, but the book and w2vlib "
-                   "use this order")
-    raise Fail(f"window 2: row i should be the words at offsets -2, -1, +1, +2 around "
-               f"target i; first row {wc[0].tolist()}, got {contexts[0].tolist()}")
+        raise Fail(_("the right words in another order: list them left to right, offsets "
+                     "-2, -1, +1, +2 (first row {tolist}, got {tolist2}). "
+                     "CBOW averages them, so the model would not mind, but the book and w2vlib "
+                     "use this order").format(tolist=wc[0].tolist(), tolist2=contexts[0].tolist()))
+    raise Fail(_("window 2: row i should be the words at offsets -2, -1, +1, +2 around "
+                 "target i; first row {tolist}, got {tolist2}").format(
+                   tolist=wc[0].tolist(), tolist2=contexts[0].tolist()))
 
 
 def _arrays(toy: _ContextsToy) -> None:
     contexts, target = toy.fn(toy.corpus.copy(), 1)
     for name, a in (("contexts", contexts), ("target", target)):
         if not isinstance(a, np.ndarray):
-            raise Fail(f"{name} is a {type(a).__name__}: return NumPy arrays, "
-                       "`np.array(contexts), np.array(target)` (layers index with them)")
+            raise Fail(_("{name} is a {type}: return NumPy arrays, "
+                         "`np.array(contexts), np.array(target)` (layers index with them)").format(
+                           name=name, type=type(a).__name__))
         if not np.issubdtype(a.dtype, np.integer):
-            raise Fail(f"{name} has dtype {a.dtype}: word ids are integers")
+            raise Fail(_("{name} has dtype {dtype}: word ids are integers").format(
+                           name=name, dtype=a.dtype))
 
 
 _CASES = (
-    ("window 1: shapes (T - 2, 2) and (T - 2,)", _shapes1,
-     "call: fn(corpus, window_size) with corpus a (T,) array of ids"),
-    ("window 1: targets are corpus[1:-1]", _targets1, ""),
-    ("window 1: contexts are (left, right) neighbours", _contexts1, ""),
-    ("window 2: 4 context words, left to right", _window2, ""),
-    ("returns integer NumPy arrays", _arrays, ""),
+    (N_("window 1: shapes (T - 2, 2) and (T - 2,)"), _shapes1,
+     N_("call: fn(corpus, window_size) with corpus a (T,) array of ids")),
+    (N_("window 1: targets are corpus[1:-1]"), _targets1, ""),
+    (N_("window 1: contexts are (left, right) neighbours"), _contexts1, ""),
+    (N_("window 2: 4 context words, left to right"), _window2, ""),
+    (N_("returns integer NumPy arrays"), _arrays, ""),
 )
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from w2vlib.i18n import N_, _
+
 from ...gradcheck import numerical_gradient, relative_error
 from ...layers import EmbeddingDot
 from .layers import repeated_ids_hint
@@ -19,12 +21,12 @@ from .report import CheckResult, Fail, construct, run_cases
 __all__ = ["embedding_dot"]
 
 # The messages of this module (one place, for the translation layer).
-_CALL = "call: forward(h, idx) with h (N, H) and idx (N,); backward(dout) with dout (N,)"
-_RESHAPE = ("backward got dout of shape (N,) = {n}, and (N,) times (N, H) does not broadcast: "
-            "make it a column first, dout = dout.reshape(-1, 1) (or dout[:, None]), so that "
-            "row n of W[idx] and of h is scaled by dout[n]")
-_DH_FORMULA = "dh = dout[:, None] * W[idx] (each row's score is W[idx[n]] . h[n])"
-_DW_FORMULA = "row idx[n] of dW receives dout[n] * h[n]"
+_CALL = N_("call: forward(h, idx) with h (N, H) and idx (N,); backward(dout) with dout (N,)")
+_RESHAPE = (N_("backward got dout of shape (N,) = {n}, and (N,) times (N, H) does not broadcast: "
+               "make it a column first, dout = dout.reshape(-1, 1) (or dout[:, None]), so that "
+               "row n of W[idx] and of h is scaled by dout[n]"))
+_DH_FORMULA = N_("dh = dout[:, None] * W[idx] (each row's score is W[idx[n]] . h[n])")
+_DW_FORMULA = N_("row idx[n] of dW receives dout[n] * h[n]")
 
 
 @dataclass
@@ -45,10 +47,10 @@ class _DotToy:
                    rng.normal(size=5), np.array([4, 0, 6, 2, 1]), np.array([2, 5, 2, 0, 2]))
 
     def layer(self):
-        layer = construct(self.cls, self.W.copy(), what="your class(W)")
+        layer = construct(self.cls, self.W.copy(), what=_("your class(W)"))
         if not getattr(layer, "params", None) or not getattr(layer, "grads", None):
-            raise Fail("keep W and its gradient as lists: self.params = [W], "
-                       "self.grads = [np.zeros_like(W)]")
+            raise Fail(_("keep W and its gradient as lists: self.params = [W], "
+                         "self.grads = [np.zeros_like(W)]"))
         return layer
 
     def backward(self, layer, idx, dout=None):
@@ -59,7 +61,7 @@ class _DotToy:
             dh = layer.backward(dout.copy())
         except ValueError as e:
             if "broadcast" in str(e):
-                raise Fail(_RESHAPE.format(n=dout.shape)) from None
+                raise Fail(_(_RESHAPE).format(n=dout.shape)) from None
             raise
         dh = None if dh is None else np.asarray(dh, dtype=np.float64)
         return dh, np.array(layer.grads[0], dtype=np.float64)
@@ -73,59 +75,65 @@ class _DotToy:
 
 def _dot_forward(toy: _DotToy) -> None:
     out = np.asarray(toy.layer().forward(toy.h.copy(), toy.idx.copy()))
-    want, _, _ = toy.reference(toy.idx)
+    want, _unused, _unused = toy.reference(toy.idx)
     n, hsize = toy.h.shape
     if out.shape == (n, n):
-        raise Fail(f"forward gave an (N, N) = {out.shape} matrix: that is every h against every "
-                   "row, h @ W[idx].T. Each row needs only its own score: "
-                   "np.sum(W[idx] * h, axis=1)")
+        raise Fail(_("forward gave an (N, N) = {out_shape} matrix: that is every h against every "
+                     "row, h @ W[idx].T. Each row needs only its own score: "
+                     "np.sum(W[idx] * h, axis=1)").format(out_shape=out.shape))
     if out.shape == (n, hsize):
-        raise Fail(f"forward gave shape {out.shape}, the products W[idx] * h: sum them over "
-                   "axis 1 to get one score per row, shape (N,)")
+        raise Fail(_("forward gave shape {out_shape}, the products W[idx] * h: sum them over "
+                     "axis 1 to get one score per row, shape (N,)").format(out_shape=out.shape))
     if out.shape != want.shape:
-        raise Fail(f"forward should give one score per row, shape {want.shape}; got {out.shape}")
+        raise Fail(_("forward should give one score per row, shape {want_shape}; got {out_shape}").format(
+                       want_shape=want.shape, out_shape=out.shape))
     if not np.allclose(out, want):
-        raise Fail("forward should give out[n] = W[idx[n]] . h[n] (W is params[0])")
+        raise Fail(_("forward should give out[n] = W[idx[n]] . h[n] (W is params[0])"))
 
 
 def _dot_dh(toy: _DotToy) -> None:
-    dh, _ = toy.backward(toy.layer(), toy.idx)
-    _, want, _ = toy.reference(toy.idx)
+    dh, _unused = toy.backward(toy.layer(), toy.idx)
+    _unused, want, _unused = toy.reference(toy.idx)
     if dh is None:
-        raise Fail(f"backward returned None: return dh for the layer below. {_DH_FORMULA}")
+        raise Fail(_("backward returned None: return dh for the layer below. {DH_FORMULA}").format(
+                       DH_FORMULA=_(_DH_FORMULA)))
     if dh.shape != want.shape:
-        raise Fail(f"dh should have h's shape {want.shape}, got {dh.shape}. {_DH_FORMULA}")
+        raise Fail(_("dh should have h's shape {want_shape}, got {dh_shape}. {DH_FORMULA}").format(
+                       want_shape=want.shape, dh_shape=dh.shape, DH_FORMULA=_(_DH_FORMULA)))
     if np.allclose(dh, toy.dout[:, None] * toy.h):
-        raise Fail(f"dh is dout * h, the gradient of the row W[idx[n]], not of h. {_DH_FORMULA}")
+        raise Fail(_("dh is dout * h, the gradient of the row W[idx[n]], not of h. {DH_FORMULA}").format(
+                       DH_FORMULA=_(_DH_FORMULA)))
     if np.allclose(dh, -want):
-        raise Fail(f"dh has the wrong sign. {_DH_FORMULA}")
+        raise Fail(_("dh has the wrong sign. {DH_FORMULA}").format(DH_FORMULA=_(_DH_FORMULA)))
     if not np.allclose(dh, want):
-        raise Fail(f"dh is wrong. {_DH_FORMULA}")
+        raise Fail(_("dh is wrong. {DH_FORMULA}").format(DH_FORMULA=_(_DH_FORMULA)))
 
 
 def _dot_dW(toy: _DotToy) -> None:
-    _, dW = toy.backward(toy.layer(), toy.idx)
-    _, _, want = toy.reference(toy.idx)
+    _unused, dW = toy.backward(toy.layer(), toy.idx)
+    _unused, _unused, want = toy.reference(toy.idx)
     if dW.shape != want.shape:
-        raise Fail(f"grads[0] should have W's shape {want.shape}, got {dW.shape}")
+        raise Fail(_("grads[0] should have W's shape {want_shape}, got {dW_shape}").format(
+                       want_shape=want.shape, dW_shape=dW.shape))
     swapped = np.zeros_like(want)
     swapped[toy.idx] = toy.dout[:, None] * toy.W[toy.idx]
     if np.allclose(dW, swapped):
-        raise Fail(f"the rows of dW hold dout * W[idx], which is dh's formula. {_DW_FORMULA}")
+        raise Fail(_("the rows of dW hold dout * W[idx], which is dh's formula. {DW_FORMULA}").format(
+                       DW_FORMULA=_(_DW_FORMULA)))
     if not np.allclose(dW, want):
-        raise Fail(f"dW is wrong: {_DW_FORMULA}, every other row is 0")
+        raise Fail(_("dW is wrong: {DW_FORMULA}, every other row is 0").format(DW_FORMULA=_(_DW_FORMULA)))
 
 
 def _dot_repeats(toy: _DotToy) -> None:
-    _, dW = toy.backward(toy.layer(), toy.rep)
-    _, _, want = toy.reference(toy.rep)
+    _unused, dW = toy.backward(toy.layer(), toy.rep)
+    _unused, _unused, want = toy.reference(toy.rep)
     if not np.allclose(dW, want):
         lost = [w for w in (2, 5) if not np.allclose(dW[w], want[w])]
         if lost and np.allclose(np.delete(dW, lost, axis=0), np.delete(want, lost, axis=0)):
             times = int(np.sum(toy.rep == lost[0]))
             raise Fail(repeated_ids_hint(lost[0], times, "dout * h"))
-        raise Fail(f"with repeated ids dW is wrong: {_DW_FORMULA}, and a word that appears "
-                   "twice receives both rows (np.add.at)")
+        raise Fail(_("with repeated ids dW is wrong: {DW_FORMULA}, and a word that appears "
+                     "twice receives both rows (np.add.at)").format(DW_FORMULA=_(_DW_FORMULA)))
 
 
 def _dot_numerical(toy: _DotToy) -> None:
@@ -140,11 +148,11 @@ def _dot_numerical(toy: _DotToy) -> None:
     for name, got, x in (("dh", dh, h), ("dW", dW, layer.params[0])):
         num = numerical_gradient(f, x)
         if got is None or got.shape != num.shape:
-            raise Fail(f"{name} should have shape {num.shape}")
+            raise Fail(_("{name} should have shape {num_shape}").format(name=name, num_shape=num.shape))
         err = relative_error(got, num)
         if err > 1e-6:
-            raise Fail(f"{name} disagrees with the numerical gradient of your forward "
-                       f"(relative error {err:.1e})")
+            raise Fail(_("{name} disagrees with the numerical gradient of your forward "
+                         "(relative error {err:.1e})").format(name=name, err=err))
 
 
 def _dot_in_place(toy: _DotToy) -> None:
@@ -152,30 +160,30 @@ def _dot_in_place(toy: _DotToy) -> None:
     before = layer.grads[0]
     toy.backward(layer, toy.idx)
     if layer.grads[0] is not before:
-        raise Fail("backward put a NEW array into grads[0], so a model or optimizer holding the "
-                   "old list sees zeros. Write into it: `dW = self.grads[0]; dW[...] = 0; "
-                   "np.add.at(dW, idx, dout * h)` (an inner Embedding does this for you)")
+        raise Fail(_("backward put a NEW array into grads[0], so a model or optimizer holding the "
+                     "old list sees zeros. Write into it: `dW = self.grads[0]; dW[...] = 0; "
+                     "np.add.at(dW, idx, dout * h)` (an inner Embedding does this for you)"))
 
 
 def _dot_zeroed(toy: _DotToy) -> None:
     layer = toy.layer()
     toy.backward(layer, toy.idx)
     second = np.array([3, 6, 0, 5, 1])                 # distinct; rows 4 and 2 not used again
-    _, dW = toy.backward(layer, second)
+    _unused, dW = toy.backward(layer, second)
     if not np.allclose(dW, toy.reference(second)[2]):
-        raise Fail("after a second forward/backward, grads[0] still holds gradient from the "
-                   "first call (rows other than the second batch's are not 0). Zero it first: "
-                   "dW[...] = 0, then add")
+        raise Fail(_("after a second forward/backward, grads[0] still holds gradient from the "
+                     "first call (rows other than the second batch's are not 0). Zero it first: "
+                     "dW[...] = 0, then add"))
 
 
 _DOT_CASES = (
-    ("forward is W[idx[n]] . h[n], one score per row", _dot_forward, _CALL),
-    ("dh = dout[:, None] * W[idx]", _dot_dh, _CALL),
-    ("dW: dout * h in rows idx, distinct ids", _dot_dW, _CALL),
-    ("dW: repeated ids add up", _dot_repeats, _CALL),
-    ("dh and dW match the numerical gradient", _dot_numerical, _CALL),
-    ("grads[0] written in place", _dot_in_place, ""),
-    ("dW zeroed between calls", _dot_zeroed, ""),
+    (N_("forward is W[idx[n]] . h[n], one score per row"), _dot_forward, _CALL),
+    (N_("dh = dout[:, None] * W[idx]"), _dot_dh, _CALL),
+    (N_("dW: dout * h in rows idx, distinct ids"), _dot_dW, _CALL),
+    (N_("dW: repeated ids add up"), _dot_repeats, _CALL),
+    (N_("dh and dW match the numerical gradient"), _dot_numerical, _CALL),
+    (N_("grads[0] written in place"), _dot_in_place, ""),
+    (N_("dW zeroed between calls"), _dot_zeroed, ""),
 )
 
 

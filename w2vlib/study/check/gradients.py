@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from w2vlib.i18n import N_, _
+
 from ...functions import sigmoid, softplus
 from ...gradcheck import numerical_gradient, relative_error
 from .layers import repeated_ids_hint
@@ -26,31 +28,31 @@ from .report import CheckResult, Fail, run_cases
 __all__ = ["ns_gradients", "ns_loss"]
 
 # The messages of this module (one place, for the translation layer).
-_CALL = "call: fn(h, W_out, target, negatives) -> (dh, dW_out), h (H,), W_out (V, H)"
-_RULE = ("with s = w . h: dL/ds_t = sigmoid(s_t) - 1 for the target and dL/ds_k = "
-         "sigmoid(s_k) for each negative; then dh = sum of dL/ds * w, and row w of dW_out "
-         "gets dL/ds * h")
+_CALL = N_("call: fn(h, W_out, target, negatives) -> (dh, dW_out), h (H,), W_out (V, H)")
+_RULE = (N_("with s = w . h: dL/ds_t = sigmoid(s_t) - 1 for the target and dL/ds_k = "
+            "sigmoid(s_k) for each negative; then dh = sum of dL/ds * w, and row w of dW_out "
+            "gets dL/ds * h"))
 #: slip name -> (coefficient of the target, coefficient of the negatives, hint)
 _SLIPS = {
     "all signs": (lambda s: 1 - sigmoid(s), lambda s: -sigmoid(s),
-                  "every sign is flipped: that is the gradient of -L. L falls as the target's "
-                  "score rises, so dL/ds_t = sigmoid(s_t) - 1 is negative"),
+                  N_("every sign is flipped: that is the gradient of -L. L falls as the target's "
+                     "score rises, so dL/ds_t = sigmoid(s_t) - 1 is negative")),
     "target sign": (lambda s: 1 - sigmoid(s), sigmoid,
-                    "the target's term has the wrong sign: d/ds[-log sigmoid(s)] = "
-                    "sigmoid(s) - 1 = -sigmoid(-s), negative"),
+                    N_("the target's term has the wrong sign: d/ds[-log sigmoid(s)] = "
+                       "sigmoid(s) - 1 = -sigmoid(-s), negative")),
     "negative sign": (lambda s: sigmoid(s) - 1, lambda s: -sigmoid(s),
-                      "the negatives' terms have the wrong sign: d/ds[-log sigmoid(-s)] = "
-                      "+sigmoid(s), positive (raising a negative's score raises the loss)"),
+                      N_("the negatives' terms have the wrong sign: d/ds[-log sigmoid(-s)] = "
+                         "+sigmoid(s), positive (raising a negative's score raises the loss)")),
     "sigmoid(-s) for negatives": (lambda s: sigmoid(s) - 1, lambda s: sigmoid(-s),
-                                  "the negatives use sigmoid(-s_k) = 1 - sigmoid(s_k): "
-                                  "d/ds[-log sigmoid(-s)] = sigmoid(s) (the chain rule's "
-                                  "-1 from the inner -s cancels the outer minus)"),
+                                  N_("the negatives use sigmoid(-s_k) = 1 - sigmoid(s_k): "
+                                     "d/ds[-log sigmoid(-s)] = sigmoid(s) (the chain rule's "
+                                     "-1 from the inner -s cancels the outer minus)")),
     "negatives labelled 1": (lambda s: sigmoid(s) - 1, lambda s: sigmoid(s) - 1,
-                             "the negatives are treated like the target (label 1): their "
-                             "coefficient is sigmoid(s_k) - 0, label 0"),
+                             N_("the negatives are treated like the target (label 1): their "
+                                "coefficient is sigmoid(s_k) - 0, label 0")),
     "target without -1": (sigmoid, sigmoid,
-                          "the target's coefficient lacks the label: it is sigmoid(s_t) - 1 "
-                          "(y - t with t = 1), not sigmoid(s_t)"),
+                          N_("the target's coefficient lacks the label: it is sigmoid(s_t) - 1 "
+                             "(y - t with t = 1), not sigmoid(s_t)")),
 }
 
 
@@ -93,12 +95,14 @@ class _GradToy:
         h, W = self.h.copy(), self.W.copy()
         out = self.fn(h, W, self.target, np.array(negatives))
         if not isinstance(out, (tuple, list)) or len(out) != 2:
-            raise Fail(f"return a pair (dh, dW_out), got {type(out).__name__}"
-                       + (f" of length {len(out)}" if isinstance(out, (tuple, list)) else ""))
+            raise Fail(_("return a pair (dh, dW_out), got {type}").format(type=type(out).__name__)
+                       + (_(" of length {n}").format(n=len(out)) if isinstance(out, (tuple, list))
+                          else ""))
         dh, dW = (np.asarray(x, dtype=np.float64) for x in out)
         if dh.shape != h.shape or dW.shape != W.shape:
-            raise Fail(f"dh should have h's shape {h.shape} and dW_out W_out's shape {W.shape} "
-                       f"(zeros in rows no id used); got {dh.shape} and {dW.shape}")
+            raise Fail(_("dh should have h's shape {h_shape} and dW_out W_out's shape {W_shape} "
+                         "(zeros in rows no id used); got {dh_shape} and {dW_shape}").format(
+                           h_shape=h.shape, W_shape=W.shape, dh_shape=dh.shape, dW_shape=dW.shape))
         return dh, dW
 
     def numerical(self, negatives) -> tuple[np.ndarray, np.ndarray]:
@@ -116,7 +120,7 @@ class _GradToy:
             else:
                 got_rows = got
             if np.allclose(got_rows, want, atol=1e-7):
-                return hint
+                return _(hint)
         return ""
 
 
@@ -129,49 +133,51 @@ def _g_shapes(toy: _GradToy) -> None:
 
 
 def _g_dh(toy: _GradToy) -> None:
-    dh, _ = toy.call(toy.distinct)
-    want, _ = toy.numerical(toy.distinct)
+    dh, _unused = toy.call(toy.distinct)
+    want, _unused = toy.numerical(toy.distinct)
     if not _close(dh, want):
         hint = toy.slip(dh, 0, toy.distinct)
-        raise Fail(f"dh disagrees with the numerical gradient of L: {hint or _RULE}")
+        raise Fail(_("dh disagrees with the numerical gradient of L: {hint}").format(
+                       hint=hint or _(_RULE)))
 
 
 def _g_target_row(toy: _GradToy) -> None:
-    _, dW = toy.call(toy.distinct)
-    _, want = toy.numerical(toy.distinct)
+    _unused, dW = toy.call(toy.distinct)
+    _unused, want = toy.numerical(toy.distinct)
     t = [toy.target]
     if not _close(dW[t], want[t]):
         hint = toy.slip(dW, 1, toy.distinct, rows=t)
-        raise Fail(f"row target of dW_out disagrees with the numerical gradient: it is "
-                   f"(sigmoid(s_t) - 1) * h. {hint or _RULE}")
+        raise Fail(_("row target of dW_out disagrees with the numerical gradient: it is "
+                     "(sigmoid(s_t) - 1) * h. {hint}").format(hint=hint or _(_RULE)))
 
 
 def _g_negative_rows(toy: _GradToy) -> None:
-    _, dW = toy.call(toy.distinct)
-    _, want = toy.numerical(toy.distinct)
+    _unused, dW = toy.call(toy.distinct)
+    _unused, want = toy.numerical(toy.distinct)
     rows = list(toy.distinct)
     if not _close(dW[rows], want[rows]):
         hint = toy.slip(dW, 1, toy.distinct, rows=rows)
-        raise Fail(f"the negatives' rows of dW_out disagree with the numerical gradient: row "
-                   f"w_k gets sigmoid(s_k) * h. {hint or _RULE}")
+        raise Fail(_("the negatives' rows of dW_out disagree with the numerical gradient: row "
+                     "w_k gets sigmoid(s_k) * h. {hint}").format(hint=hint or _(_RULE)))
     untouched = [w for w in range(len(dW)) if w not in rows + [toy.target]]
     if np.any(dW[untouched]):
-        raise Fail(f"rows {untouched} of dW_out belong to words neither target nor negative, "
-                   "so they must stay 0")
+        raise Fail(_("rows {untouched} of dW_out belong to words neither target nor negative, "
+                     "so they must stay 0").format(untouched=untouched))
 
 
 def _g_repeated(toy: _GradToy) -> None:
-    _, dW = toy.call(toy.repeated)
-    _, want = toy.numerical(toy.repeated)
+    _unused, dW = toy.call(toy.repeated)
+    _unused, want = toy.numerical(toy.repeated)
     if _close(dW, want):
         return
     w = 5
     once = want[w] - _modelled(toy.h, toy.W, toy.target, [w], lambda s: 0.0, sigmoid)[1][w]
     others = [r for r in range(len(dW)) if r != w]
     if np.allclose(dW[w], once, atol=1e-7) and _close(dW[others], want[others]):
-        raise Fail("negative 5 was drawn twice, so it appears twice in L and its row gets "
-                   "sigmoid(s_5) * h twice. " + repeated_ids_hint(w, 2, "rows"))
-    raise Fail(f"with a negative drawn twice dW_out disagrees with the numerical gradient. {_RULE}")
+        raise Fail(_("negative 5 was drawn twice, so it appears twice in L and its row gets "
+                     "sigmoid(s_5) * h twice. ") + repeated_ids_hint(w, 2, "rows"))
+    raise Fail(_("with a negative drawn twice dW_out disagrees with the numerical gradient. {RULE}").format(
+                   RULE=_(_RULE)))
 
 
 def _g_numerical(toy: _GradToy) -> None:
@@ -180,17 +186,17 @@ def _g_numerical(toy: _GradToy) -> None:
     for name, got, want in (("dh", dh, num_h), ("dW_out", dW, num_W)):
         err = relative_error(got, want)
         if err > 1e-6:
-            raise Fail(f"{name} disagrees with the numerical gradient (relative error "
-                       f"{err:.1e}). {_RULE}")
+            raise Fail(_("{name} disagrees with the numerical gradient (relative error "
+                         "{err:.1e}). {RULE}").format(name=name, err=err, RULE=_(_RULE)))
 
 
 _GRAD_CASES = (
-    ("returns (dh, dW_out) of shapes (H,), (V, H)", _g_shapes, _CALL),
-    ("dh = (s(s_t) - 1) w_t + sum_k s(s_k) w_k", _g_dh, _CALL),
-    ("dW_out[target] = (s(s_t) - 1) h", _g_target_row, _CALL),
-    ("dW_out[negative] = s(s_k) h, other rows 0", _g_negative_rows, _CALL),
-    ("a negative drawn twice adds up", _g_repeated, _CALL),
-    ("dh and dW_out match the numerical gradient", _g_numerical, _CALL),
+    (N_("returns (dh, dW_out) of shapes (H,), (V, H)"), _g_shapes, _CALL),
+    (N_("dh = (s(s_t) - 1) w_t + sum_k s(s_k) w_k"), _g_dh, _CALL),
+    (N_("dW_out[target] = (s(s_t) - 1) h"), _g_target_row, _CALL),
+    (N_("dW_out[negative] = s(s_k) h, other rows 0"), _g_negative_rows, _CALL),
+    (N_("a negative drawn twice adds up"), _g_repeated, _CALL),
+    (N_("dh and dW_out match the numerical gradient"), _g_numerical, _CALL),
 )
 
 

@@ -12,24 +12,26 @@ from functools import partial
 
 import numpy as np
 
+from w2vlib.i18n import N_, _
+
 from ...gradcheck import numerical_gradient, relative_error
 from ...lab.timing import format_bytes, peak_memory
 from .report import CheckResult, Fail, construct, run_cases
 
 __all__ = ["embedding_backward", "matmul_layer", "embedding_forward", "repeated_ids_hint"]
 
-_REPEATED_IDS = ("word {word} appears {times} times, so its row must receive the SUM of its "
-                 "{times} {rows} rows, but it got only one of them. Both `dW[idx] = {rows}` and "
-                 "`dW[idx] += {rows}` do this: with an index array NumPy reads dW[idx] once, "
-                 "adds, and writes each row back once, so a repeated id keeps a single "
-                 "update (notebook 03, section 6). Use np.add.at(dW, idx, {rows}), or a loop: "
-                 "`for k, i in enumerate(idx): dW[i] += {rows}[k]`")
+_REPEATED_IDS = (N_("word {word} appears {times} times, so its row must receive the SUM of its "
+                    "{times} {rows} rows, but it got only one of them. Both `dW[idx] = {rows}` and "
+                    "`dW[idx] += {rows}` do this: with an index array NumPy reads dW[idx] once, "
+                    "adds, and writes each row back once, so a repeated id keeps a single "
+                    "update (notebook 03, section 6). Use np.add.at(dW, idx, {rows}), or a loop: "
+                    "`for k, i in enumerate(idx): dW[i] += {rows}[k]`"))
 
 
 def repeated_ids_hint(word: int, times: int, rows: str = "dout") -> str:
     """The hint for a backward that keeps one of the ``times`` updates of a repeated ``word``
     (``dW[idx] = rows`` or ``dW[idx] += rows``); ``rows`` names what is added."""
-    return _REPEATED_IDS.format(word=word, times=times, rows=rows)
+    return _(_REPEATED_IDS).format(word=word, times=times, rows=rows)
 
 
 # ---------------------------------------------------------------------------
@@ -59,12 +61,13 @@ def _embedding_dW(cls, W, idx, dout):
 
 def _bwd_forward(cls, toy: _EmbeddingToy) -> None:
     idx = np.array([0, 2, 5, 2])
-    layer = construct(cls, toy.W.copy(), what="your class with W")
+    layer = construct(cls, toy.W.copy(), what=_("your class with W"))
     out = np.asarray(layer.forward(idx))
     if out.shape != (4, toy.H):
-        raise Fail(f"forward(idx) with idx of shape (4,) should return (4, {toy.H}), got {out.shape}")
+        raise Fail(_("forward(idx) with idx of shape (4,) should return (4, {H}), got {out_shape}").format(
+                       H=toy.H, out_shape=out.shape))
     if not np.allclose(out, toy.W[idx]):
-        raise Fail("forward(idx) should return the rows W[idx] (W is params[0])")
+        raise Fail(_("forward(idx) should return the rows W[idx] (W is params[0])"))
 
 
 def _bwd_no_repeats(cls, toy: _EmbeddingToy) -> None:
@@ -75,9 +78,10 @@ def _bwd_no_repeats(cls, toy: _EmbeddingToy) -> None:
     want = np.zeros_like(W)
     want[idx] = dout
     if dW.shape != W.shape:
-        raise Fail(f"grads[0] must have W's shape {W.shape}, got {dW.shape}")
+        raise Fail(_("grads[0] must have W's shape {W_shape}, got {dW_shape}").format(
+                       W_shape=W.shape, dW_shape=dW.shape))
     if not np.allclose(dW, want):
-        raise Fail("grads[0] should hold dout[i] in row idx[i] and zeros in every other row")
+        raise Fail(_("grads[0] should hold dout[i] in row idx[i] and zeros in every other row"))
 
 
 def _bwd_repeats(cls, toy: _EmbeddingToy) -> None:
@@ -92,24 +96,24 @@ def _bwd_repeats(cls, toy: _EmbeddingToy) -> None:
         assigned[idx] = dout
         if np.allclose(dW, assigned) or np.allclose(dW[1], dout[0]) or np.allclose(dW[1], dout[2]):
             raise Fail(repeated_ids_hint(1, 3, "dout"))
-        raise Fail("with repeated ids, row w of dW must be the sum of dout[k] over all k "
-                   "with idx[k] == w (compare with np.add.at)")
+        raise Fail(_("with repeated ids, row w of dW must be the sum of dout[k] over all k "
+                     "with idx[k] == w (compare with np.add.at)"))
 
 
 def _bwd_in_place(cls, toy: _EmbeddingToy) -> None:
-    layer = construct(cls, toy.W.copy(), what="your class with W")
+    layer = construct(cls, toy.W.copy(), what=_("your class with W"))
     before = layer.grads[0]
     layer.forward(np.array([0, 1]))
     layer.backward(toy.rng.normal(size=(2, toy.H)))
     if layer.grads[0] is not before:
-        raise Fail("backward replaced the array in grads[0] by a new one, so an optimizer "
-                   "holding the old list sees stale zeros. Write into it: "
-                   "`dW = self.grads[0]; dW[...] = 0; np.add.at(dW, idx, dout)`, "
-                   "don't rebind `self.grads[0] = ...`")
+        raise Fail(_("backward replaced the array in grads[0] by a new one, so an optimizer "
+                     "holding the old list sees stale zeros. Write into it: "
+                     "`dW = self.grads[0]; dW[...] = 0; np.add.at(dW, idx, dout)`, "
+                     "don't rebind `self.grads[0] = ...`"))
 
 
 def _bwd_zeroed(cls, toy: _EmbeddingToy) -> None:
-    layer = construct(cls, toy.W.copy(), what="your class with W")
+    layer = construct(cls, toy.W.copy(), what=_("your class with W"))
     layer.forward(np.array([0, 1]))
     layer.backward(np.ones((2, toy.H)))
     idx = np.array([4])
@@ -119,16 +123,17 @@ def _bwd_zeroed(cls, toy: _EmbeddingToy) -> None:
     want = np.zeros_like(toy.W)
     want[4] = dout[0]
     if not np.allclose(np.asarray(layer.grads[0]), want):
-        raise Fail("after a second forward/backward, grads[0] still holds gradient from the "
-                   "first call (a stale gradient). Zero it first: `dW[...] = 0`, then add")
+        raise Fail(_("after a second forward/backward, grads[0] still holds gradient from the "
+                     "first call (a stale gradient). Zero it first: `dW[...] = 0`, then add"))
 
 
 _BACKWARD_CASES = (
-    ("forward returns W[idx]", _bwd_forward, ""),
-    ("backward, distinct ids", _bwd_no_repeats, ""),
-    ("backward, repeated ids add up", _bwd_repeats, "backward(dout) gets dout of shape idx.shape + (H,)"),
-    ("grads[0] written in place", _bwd_in_place, ""),
-    ("dW zeroed between calls", _bwd_zeroed, ""),
+    (N_("forward returns W[idx]"), _bwd_forward, ""),
+    (N_("backward, distinct ids"), _bwd_no_repeats, ""),
+    (N_("backward, repeated ids add up"), _bwd_repeats,
+     N_("backward(dout) gets dout of shape idx.shape + (H,)")),
+    (N_("grads[0] written in place"), _bwd_in_place, ""),
+    (N_("dW zeroed between calls"), _bwd_zeroed, ""),
 )
 
 
@@ -150,7 +155,7 @@ def embedding_backward(cls, verbose: bool = True) -> CheckResult:
 # MatMul (notebook 01)
 # ---------------------------------------------------------------------------
 
-_MATMUL_SHAPES = "dx = dout @ W.T has x's shape (N, D); dW = x.T @ dout has W's shape (D, H)"
+_MATMUL_SHAPES = N_("dx = dout @ W.T has x's shape (N, D); dW = x.T @ dout has W's shape (D, H)")
 
 
 @dataclass
@@ -175,10 +180,10 @@ class _MatMulToy:
 
     def layer(self):
         """A fresh layer on a copy of W0, with ``params`` and ``grads`` lists."""
-        layer = construct(self.cls, self.W0.copy(), what="your class(W)")
+        layer = construct(self.cls, self.W0.copy(), what=_("your class(W)"))
         if not getattr(layer, "params", None) or not getattr(layer, "grads", None):
-            raise Fail("keep the weight and its gradient as lists: self.params = [W], "
-                       "self.grads = [np.zeros_like(W)]")
+            raise Fail(_("keep the weight and its gradient as lists: self.params = [W], "
+                         "self.grads = [np.zeros_like(W)]"))
         return layer
 
     def grads_after(self, batches) -> np.ndarray:
@@ -193,10 +198,12 @@ class _MatMulToy:
 def _mm_forward(toy: _MatMulToy) -> None:
     out = np.asarray(toy.layer().forward(toy.x0.copy()))
     if out.shape != (toy.N, toy.H):
-        raise Fail(f"forward(x) with x {toy.x0.shape} and W {toy.W0.shape} should return "
-                   f"({toy.N}, {toy.H}), got {out.shape}")
+        raise Fail(_("forward(x) with x {x0_shape} and W {W0_shape} should return "
+                     "({N}, {H}), got {out_shape}").format(
+                       x0_shape=toy.x0.shape, W0_shape=toy.W0.shape, N=toy.N, H=toy.H,
+                       out_shape=out.shape))
     if not np.allclose(out, toy.x0 @ toy.W0):
-        raise Fail("forward(x) should return x @ W (W is params[0])")
+        raise Fail(_("forward(x) should return x @ W (W is params[0])"))
 
 
 def _mm_grad_x(toy: _MatMulToy) -> None:
@@ -205,15 +212,17 @@ def _mm_grad_x(toy: _MatMulToy) -> None:
     layer.forward(x)
     dx = layer.backward(toy.G.copy())
     if dx is None:
-        raise Fail(f"backward returned None: return dx for the layer below. {_MATMUL_SHAPES}")
+        raise Fail(_("backward returned None: return dx for the layer below. {MATMUL_SHAPES}").format(
+                       MATMUL_SHAPES=_(_MATMUL_SHAPES)))
     dx = np.asarray(dx, dtype=np.float64)
     if dx.shape != x.shape:
-        raise Fail(f"dx has shape {dx.shape}, x has {x.shape}: {_MATMUL_SHAPES}")
+        raise Fail(_("dx has shape {dx_shape}, x has {x_shape}: {MATMUL_SHAPES}").format(
+                       dx_shape=dx.shape, x_shape=x.shape, MATMUL_SHAPES=_(_MATMUL_SHAPES)))
     num = numerical_gradient(lambda: np.sum(layer.forward(x) * toy.G), x)
     err = relative_error(dx, num)
     if err > 1e-6:
-        raise Fail(f"dx disagrees with the numerical gradient (relative error {err:.1e}): "
-                   "dx = dout @ W.T")
+        raise Fail(_("dx disagrees with the numerical gradient (relative error {err:.1e}): "
+                     "dx = dout @ W.T").format(err=err))
 
 
 def _mm_grad_W(toy: _MatMulToy) -> None:
@@ -224,20 +233,22 @@ def _mm_grad_W(toy: _MatMulToy) -> None:
     dW = np.asarray(layer.grads[0], dtype=np.float64)
     want = toy.x0.T @ toy.G
     if dW.shape == (toy.H, toy.D) and np.allclose(dW, want.T):
-        raise Fail(f"dW is transposed, shape {dW.shape}: dW = x.T @ dout has W's shape {toy.W0.shape}")
+        raise Fail(_("dW is transposed, shape {dW_shape}: dW = x.T @ dout has W's shape {W0_shape}").format(
+                       dW_shape=dW.shape, W0_shape=toy.W0.shape))
     if dW.shape != toy.W0.shape:
-        raise Fail(f"grads[0] has shape {dW.shape}, W has {toy.W0.shape}: dW = x.T @ dout")
+        raise Fail(_("grads[0] has shape {dW_shape}, W has {W0_shape}: dW = x.T @ dout").format(
+                       dW_shape=dW.shape, W0_shape=toy.W0.shape))
     if not np.any(dW):
-        raise Fail("grads[0] is still all zeros after backward: write dW into it, "
-                   "self.grads[0][...] = dW")
+        raise Fail(_("grads[0] is still all zeros after backward: write dW into it, "
+                     "self.grads[0][...] = dW"))
     if np.allclose(dW, want / toy.N):
-        raise Fail(f"dW is divided by the batch size N={toy.N}: MatMul's dW is the plain sum "
-                   "x.T @ dout (the loss layer already averages over the batch)")
+        raise Fail(_("dW is divided by the batch size N={N}: MatMul's dW is the plain sum "
+                     "x.T @ dout (the loss layer already averages over the batch)").format(N=toy.N))
     num = numerical_gradient(lambda: np.sum(layer.forward(x) * toy.G), layer.params[0])
     err = relative_error(dW, num)
     if err > 1e-6:
-        raise Fail(f"dW disagrees with the numerical gradient (relative error {err:.1e}): "
-                   "dW = x.T @ dout, summed over the batch")
+        raise Fail(_("dW disagrees with the numerical gradient (relative error {err:.1e}): "
+                     "dW = x.T @ dout, summed over the batch").format(err=err))
 
 
 def _mm_in_place(toy: _MatMulToy) -> None:
@@ -246,9 +257,9 @@ def _mm_in_place(toy: _MatMulToy) -> None:
     layer.forward(toy.x0.copy())
     layer.backward(toy.G.copy())
     if layer.grads[0] is not before:
-        raise Fail("backward put a NEW array into grads[0] (`self.grads[0] = dW`), so a model "
-                   "or optimizer that collected the old array sees zeros. Write into it: "
-                   "`self.grads[0][...] = dW`")
+        raise Fail(_("backward put a NEW array into grads[0] (`self.grads[0] = dW`), so a model "
+                     "or optimizer that collected the old array sees zeros. Write into it: "
+                     "`self.grads[0][...] = dW`"))
 
 
 def _mm_replaced(toy: _MatMulToy) -> None:
@@ -258,17 +269,17 @@ def _mm_replaced(toy: _MatMulToy) -> None:
     if np.allclose(both, second):
         return
     if np.allclose(both, second + toy.grads_after([(toy.x0, toy.G)])):
-        raise Fail("after a second backward, grads[0] still holds the first batch's gradient "
-                   "(`+=` accumulates): assign, `self.grads[0][...] = dW`")
-    raise Fail("after a second forward/backward, grads[0] should depend on the second batch only")
+        raise Fail(_("after a second backward, grads[0] still holds the first batch's gradient "
+                     "(`+=` accumulates): assign, `self.grads[0][...] = dW`"))
+    raise Fail(_("after a second forward/backward, grads[0] should depend on the second batch only"))
 
 
 _MATMUL_CASES = (
-    ("forward is x @ W", _mm_forward, "call: forward(x) with x of shape (N, D)"),
-    ("dx matches the numerical gradient", _mm_grad_x, _MATMUL_SHAPES),
-    ("dW matches the numerical gradient", _mm_grad_W, _MATMUL_SHAPES),
-    ("grads[0] written in place", _mm_in_place, ""),
-    ("dW replaced, not accumulated", _mm_replaced, ""),
+    (N_("forward is x @ W"), _mm_forward, N_("call: forward(x) with x of shape (N, D)")),
+    (N_("dx matches the numerical gradient"), _mm_grad_x, _MATMUL_SHAPES),
+    (N_("dW matches the numerical gradient"), _mm_grad_W, _MATMUL_SHAPES),
+    (N_("grads[0] written in place"), _mm_in_place, ""),
+    (N_("dW replaced, not accumulated"), _mm_replaced, ""),
 )
 
 
@@ -293,14 +304,15 @@ def matmul_layer(cls, verbose: bool = True) -> CheckResult:
 def _rows(out, want, what) -> None:
     out = np.asarray(out)
     if out.shape != want.shape:
-        raise Fail(f"{what}: expected shape {want.shape} (idx.shape + (H,)), got {out.shape}")
+        raise Fail(_("{what}: expected shape {want_shape} (idx.shape + (H,)), got {out_shape}").format(
+                       what=what, want_shape=want.shape, out_shape=out.shape))
     if not np.allclose(out, want):
-        raise Fail(f"{what}: expected the rows W[idx] (W is params[0])")
+        raise Fail(_("{what}: expected the rows W[idx] (W is params[0])").format(what=what))
 
 
 def _fwd_batch(make, W) -> None:
     idx = np.array([1, 0, 3, 0])
-    _rows(make(W.copy()).forward(idx), W[idx], "ids [1, 0, 3, 0]")
+    _rows(make(W.copy()).forward(idx), W[idx], _("ids [1, 0, 3, 0]"))
 
 
 def _fwd_block(make, W) -> None:
@@ -308,18 +320,18 @@ def _fwd_block(make, W) -> None:
     out = np.asarray(make(W.copy()).forward(idx))
     H = W.shape[1]
     if out.shape == (3, H):
-        raise Fail("ids of shape (3, 2) gave (3, H): the layer returns every row, (3, 2, H); "
-                   "CBOW's mean over the context comes after it")
+        raise Fail(_("ids of shape (3, 2) gave (3, H): the layer returns every row, (3, 2, H); "
+                     "CBOW's mean over the context comes after it"))
     if out.shape == (6, H):
-        raise Fail("ids of shape (3, 2) gave (6, H): keep the ids' shape, "
-                   "out.shape == idx.shape + (H,) (W[idx] does)")
-    _rows(out, W[idx], "ids of shape (3, 2)")
+        raise Fail(_("ids of shape (3, 2) gave (6, H): keep the ids' shape, "
+                     "out.shape == idx.shape + (H,) (W[idx] does)"))
+    _rows(out, W[idx], _("ids of shape (3, 2)"))
 
 
 def _fwd_list_and_scalar(make, W) -> None:
     layer = make(W.copy())
-    _rows(layer.forward([1, 0, 3, 0]), W[[1, 0, 3, 0]], "a Python list [1, 0, 3, 0]")
-    _rows(layer.forward(2), W[2], "a single id 2")
+    _rows(layer.forward([1, 0, 3, 0]), W[[1, 0, 3, 0]], _("a Python list [1, 0, 3, 0]"))
+    _rows(layer.forward(2), W[2], _("a single id 2"))
 
 
 def _fwd_remembers(make, W) -> None:
@@ -332,29 +344,30 @@ def _fwd_remembers(make, W) -> None:
     for v in vars(layer).values():
         if isinstance(v, np.ndarray) and v.shape == idx.shape and np.array_equal(v, idx):
             return
-    raise Fail("forward did not keep the ids: store them (self.idx = idx), because backward "
-               "must know which rows of dW receive the gradient")
+    raise Fail(_("forward did not keep the ids: store them (self.idx = idx), because backward "
+                 "must know which rows of dW receive the gradient"))
 
 
 def _fwd_current_W(make, W) -> None:
     layer = make(W.copy())
     params = getattr(layer, "params", None)
     if not params:
-        raise Fail("keep W as the layer's parameter: self.params = [W]")
+        raise Fail(_("keep W as the layer's parameter: self.params = [W]"))
     layer.forward(np.array([0, 2]))
     params[0][...] -= 0.5                              # an optimizer's in-place step
     out = np.asarray(layer.forward(np.array([0, 2])))
     if np.allclose(out, W[[0, 2]]):
-        raise Fail("after an optimizer changed params[0] in place, forward still returned the "
-                   "old rows: look the rows up in self.params[0] (no copy of W kept aside)")
-    _rows(out, np.asarray(params[0])[[0, 2]], "after an update of params[0]")
+        raise Fail(_("after an optimizer changed params[0] in place, forward still returned the "
+                     "old rows: look the rows up in self.params[0] (no copy of W kept aside)"))
+    _rows(out, np.asarray(params[0])[[0, 2]], _("after an update of params[0]"))
 
 
 def _fwd_dtype(make, W) -> None:
     out = np.asarray(make(W.astype(np.float32)).forward(np.array([1, 0, 3, 0])))
     if out.dtype != np.float32:
-        raise Fail(f"a float32 W gave {out.dtype} rows: a one-hot product promotes the dtype "
-                   "(integer one-hot @ float32 is float64); W[idx] keeps W's dtype")
+        raise Fail(_("a float32 W gave {dtype} rows: a one-hot product promotes the dtype "
+                     "(integer one-hot @ float32 is float64); W[idx] keeps W's dtype").format(
+                       dtype=out.dtype))
 
 
 def _fwd_no_one_hot(make, W) -> None:
@@ -364,14 +377,16 @@ def _fwd_no_one_hot(make, W) -> None:
     idx = np.array([3, 49_999, 17, 3, 0, 25_000, 17, 3])
     store = {}
     peak = peak_memory(lambda: store.setdefault("out", layer.forward(idx)))
-    _rows(store["out"], W_big[idx], f"8 ids at V = {big_V:,}")
+    _rows(store["out"], W_big[idx], _("8 ids at V = {big_V:,}").format(big_V=big_V))
     limit = 64 * 1024
     if peak > limit:
         # a bound, not the figure itself: the exact peak depends on NumPy's temporaries
-        what = (f"over {n} x V bytes ({format_bytes(n * big_V)}): a one-hot batch, even at one "
-                "byte per number," if peak >= n * big_V else f"over {format_bytes(limit)}")
-        raise Fail(f"looking up {n} ids at V = {big_V:,} allocated {what} while the rows are "
-                   f"{format_bytes(n * 4 * 4)}. Index instead of multiplying: W[idx]")
+        what = (_("over {n} x V bytes ({size}): a one-hot batch, even at one "
+                  "byte per number,").format(n=n, size=format_bytes(n * big_V))
+                if peak >= n * big_V else _("over {size}").format(size=format_bytes(limit)))
+        raise Fail(_("looking up {n} ids at V = {big_V:,} allocated {what} while the rows are "
+                     "{size}. Index instead of multiplying: W[idx]").format(
+                       n=n, big_V=big_V, what=what, size=format_bytes(n * 4 * 4)))
 
 
 def _fwd_out_of_range(make, W) -> None:
@@ -383,21 +398,23 @@ def _fwd_out_of_range(make, W) -> None:
         except (IndexError, ValueError):
             continue
         if bad[-1] < 0:
-            raise Fail(f"the id -1 returned a row ({np.round(out[-1], 3).tolist()}, the last "
-                       "word's: NumPy wraps negative indices around). Word ids lie in [0, V): "
-                       "check and raise IndexError, as w2vlib.layers.Embedding does")
-        raise Fail(f"the id {V} (= V) returned a row: raise IndexError for ids outside [0, V)")
+            raise Fail(_("the id -1 returned a row ({tolist}, the last "
+                         "word's: NumPy wraps negative indices around). Word ids lie in [0, V): "
+                         "check and raise IndexError, as w2vlib.layers.Embedding does").format(
+                           tolist=np.round(out[-1], 3).tolist()))
+        raise Fail(_("the id {V} (= V) returned a row: raise IndexError for ids outside [0, V)").format(
+                       V=V))
 
 
 _FORWARD_CASES = (
-    ("ids with repeats give W[idx]", _fwd_batch, "call: forward(idx) with idx of shape (N,)"),
-    ("(N, C) ids give (N, C, H)", _fwd_block, ""),
-    ("a list of ids and a single id", _fwd_list_and_scalar, "convert first: idx = np.asarray(idx)"),
-    ("ids kept for backward", _fwd_remembers, ""),
-    ("rows read from the current params[0]", _fwd_current_W, ""),
-    ("float32 W gives float32 rows", _fwd_dtype, ""),
-    ("no one-hot array (memory independent of V)", _fwd_no_one_hot, ""),
-    ("ids outside [0, V) rejected", _fwd_out_of_range, ""),
+    (N_("ids with repeats give W[idx]"), _fwd_batch, N_("call: forward(idx) with idx of shape (N,)")),
+    (N_("(N, C) ids give (N, C, H)"), _fwd_block, ""),
+    (N_("a list of ids and a single id"), _fwd_list_and_scalar, N_("convert first: idx = np.asarray(idx)")),
+    (N_("ids kept for backward"), _fwd_remembers, ""),
+    (N_("rows read from the current params[0]"), _fwd_current_W, ""),
+    (N_("float32 W gives float32 rows"), _fwd_dtype, ""),
+    (N_("no one-hot array (memory independent of V)"), _fwd_no_one_hot, ""),
+    (N_("ids outside [0, V) rejected"), _fwd_out_of_range, ""),
 )
 
 
@@ -412,5 +429,5 @@ def embedding_forward(cls, verbose: bool = True) -> CheckResult:
     would wrap -1 around to the last row).
     """
     W = np.random.default_rng(6).normal(size=(7, 3))          # (V, H)
-    make = partial(construct, cls, what="your class(W)")       # make(W) -> your layer
+    make = partial(construct, cls, what=_("your class(W)"))       # make(W) -> your layer
     return run_cases("embedding_forward", _FORWARD_CASES, (make, W), verbose)

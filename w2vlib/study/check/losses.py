@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from w2vlib.i18n import N_, _
+
 from ...functions import sigmoid, softplus
 from ...gradcheck import numerical_gradient, relative_error
 from ...layers import SigmoidWithLoss
@@ -27,48 +29,50 @@ __all__ = ["sigmoid_with_loss", "negative_sampling_loss"]
 # ---------------------------------------------------------------------------
 
 _N = 6
-_STABLE = ("compute sigmoid with np.exp of non-positive numbers only "
-           "(exp(-|x|)) and the loss as softplus(x) - t*x = max(x, 0) + log1p(exp(-|x|)) - t*x")
+_STABLE = (N_("compute sigmoid with np.exp of non-positive numbers only "
+              "(exp(-|x|)) and the loss as softplus(x) - t*x = max(x, 0) + log1p(exp(-|x|)) - t*x"))
 
 
 def _sig_forward(cls, x, t) -> None:
-    loss = float(construct(cls, what="your class").forward(x.copy(), t))
+    loss = float(construct(cls, what=_("your class")).forward(x.copy(), t))
     want = float(SigmoidWithLoss().forward(x, t))
     if not np.isclose(loss, want, rtol=1e-5, atol=1e-6):
         if np.isclose(loss, want * _N, rtol=1e-5):
-            raise Fail(f"loss is N={_N} times too large: average over the batch, "
-                       "sum(l) / N, not sum(l)")
-        raise Fail(f"loss {loss:.6f} but expected {want:.6f}: "
-                   "mean over n of -t log s - (1 - t) log(1 - s), s = sigmoid(x)")
+            raise Fail(_("loss is N={N} times too large: average over the batch, "
+                         "sum(l) / N, not sum(l)").format(N=_N))
+        raise Fail(_("loss {loss:.6f} but expected {want:.6f}: "
+                     "mean over n of -t log s - (1 - t) log(1 - s), s = sigmoid(x)").format(
+                       loss=loss, want=want))
 
 
 def _sig_backward_numeric(cls, x, t) -> None:
-    layer = construct(cls, what="your class")
+    layer = construct(cls, what=_("your class"))
     xs = x.copy()
     layer.forward(xs, t)
     dx = np.asarray(call_backward(layer), dtype=np.float64)
-    probe = construct(cls, what="your class")
+    probe = construct(cls, what=_("your class"))
     num = numerical_gradient(lambda: probe.forward(xs, t), xs)
     if dx.shape != num.shape:
-        raise Fail(f"backward() should return dx of x's shape {x.shape}, got {dx.shape}")
+        raise Fail(_("backward() should return dx of x's shape {x_shape}, got {dx_shape}").format(
+                       x_shape=x.shape, dx_shape=dx.shape))
     err = relative_error(dx, num)
     if err > 1e-5:
-        raise Fail(f"backward disagrees with the numerical gradient of your forward "
-                   f"(relative error {err:.1e})")
+        raise Fail(_("backward disagrees with the numerical gradient of your forward "
+                     "(relative error {err:.1e})").format(err=err))
 
 
 def _sig_backward_formula(cls, x, t) -> None:
-    layer = construct(cls, what="your class")
+    layer = construct(cls, what=_("your class"))
     layer.forward(x.copy(), t)
     dx = np.asarray(call_backward(layer), dtype=np.float64)
     want = (sigmoid(x) - t) / _N
     if not np.allclose(dx, want, rtol=1e-5, atol=1e-9):
         if np.allclose(dx, want * _N, rtol=1e-5):
-            raise Fail(f"dx is N={_N} times too large: the loss is a batch mean, so "
-                       "dx = (y - t) * dout / N")
+            raise Fail(_("dx is N={N} times too large: the loss is a batch mean, so "
+                         "dx = (y - t) * dout / N").format(N=_N))
         if np.allclose(dx, -want, rtol=1e-5):
-            raise Fail("dx has the wrong sign: it is (y - t) / N, not (t - y) / N")
-        raise Fail("dx should be (sigmoid(x) - t) * dout / N")
+            raise Fail(_("dx has the wrong sign: it is (y - t) / N, not (t - y) / N"))
+        raise Fail(_("dx should be (sigmoid(x) - t) * dout / N"))
 
 
 def _sig_overflow(cls, x, t) -> None:
@@ -76,24 +80,28 @@ def _sig_overflow(cls, x, t) -> None:
     tb = np.array([0, 1, 1, 0])
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
         warnings.simplefilter("always")
-        layer = construct(cls, what="your class")
+        layer = construct(cls, what=_("your class"))
         loss = float(layer.forward(big, tb))
         dx = np.asarray(call_backward(layer), dtype=np.float64)
     runtime = [w for w in caught if issubclass(w.category, RuntimeWarning)]
     if runtime:
-        raise Fail(f"scores of +-1000 raised RuntimeWarning '{runtime[0].message}': {_STABLE}")
+        raise Fail(_("scores of +-1000 raised RuntimeWarning '{message}': {STABLE}").format(
+                       message=runtime[0].message, STABLE=_(_STABLE)))
     if not np.isfinite(loss) or not np.all(np.isfinite(dx)):
-        raise Fail(f"scores of +-1000 gave a loss of {loss} or a non-finite dx: {_STABLE}")
+        raise Fail(_("scores of +-1000 gave a loss of {loss} or a non-finite dx: {STABLE}").format(
+                       loss=loss, STABLE=_(_STABLE)))
     if not np.isclose(loss, 500.0, rtol=1e-6):
-        raise Fail(f"two of the four scores are wrong by 1000, so the loss is exactly 500, "
-                   f"got {loss:.4g} (log(y + 1e-7) caps each term at ~16): {_STABLE}")
+        raise Fail(_("two of the four scores are wrong by 1000, so the loss is exactly 500, "
+                     "got {loss:.4g} (log(y + 1e-7) caps each term at ~16): {STABLE}").format(
+                       loss=loss, STABLE=_(_STABLE)))
 
 
 _SIGMOID_CASES = (
-    ("forward matches the reference loss", _sig_forward, "call: forward(x, t) with x, t of shape (N,)"),
-    ("backward matches the numerical gradient", _sig_backward_numeric, ""),
-    ("backward is (y - t) / N", _sig_backward_formula, ""),
-    ("large scores (+-1000): exact loss, no overflow", _sig_overflow, ""),
+    (N_("forward matches the reference loss"), _sig_forward,
+     N_("call: forward(x, t) with x, t of shape (N,)")),
+    (N_("backward matches the numerical gradient"), _sig_backward_numeric, ""),
+    (N_("backward is (y - t) / N"), _sig_backward_formula, ""),
+    (N_("large scores (+-1000): exact loss, no overflow"), _sig_overflow, ""),
 )
 
 
@@ -141,15 +149,15 @@ class _NSToy:
             obj = self.cls(W, self.corpus, power=0.75, sample_size=self.k, seed=0)
         except TypeError:
             obj = construct(self.cls, W, self.corpus, power=0.75, sample_size=self.k,
-                            what="your class(W, corpus, power=0.75, sample_size=5)")
+                            what=_("your class(W, corpus, power=0.75, sample_size=5)"))
         except Exception as e:
-            raise learner_error(e, "constructing your class") from None
+            raise learner_error(e, _("constructing your class")) from None
         return obj, W, Replay(obj)
 
     def forward_backward(self):
         """A fresh loss, forward on a copy of h0 from its replayed random state, then
         backward: ``(obj, replay, h, what backward returned)``."""
-        obj, _, replay = self.make_loss()
+        obj, _unused, replay = self.make_loss()
         h = self.h0.copy()
         replay.restore()
         obj.forward(h, self.target)
@@ -167,8 +175,8 @@ def _ns_loss_value(toy: _NSToy) -> None:
     obj, W, replay = toy.make_loss()
     sampler = getattr(obj, "sampler", None)
     if sampler is None or not hasattr(sampler, "get_negative_sample"):
-        raise Fail("could not see your negatives: keep the sampler as self.sampler "
-                   "(with get_negative_sample), as the book does")
+        raise Fail(_("could not see your negatives: keep the sampler as self.sampler "
+                     "(with get_negative_sample), as the book does"))
     neg = np.asarray(sampler.get_negative_sample(toy.target))
     replay.restore()
     loss = float(obj.forward(toy.h0.copy(), toy.target))
@@ -178,13 +186,13 @@ def _ns_loss_value(toy: _NSToy) -> None:
     want = pos_term + np.sum(np.mean(softplus(s_neg), axis=0))
     if not np.isclose(loss, want, rtol=1e-5):
         if np.isclose(loss, pos_term + np.sum(np.mean(softplus(-s_neg), axis=0)), rtol=1e-5):
-            raise Fail("the negatives are labelled 1: their label must be 0 "
-                       "(loss -log(1 - sigmoid(score)))")
+            raise Fail(_("the negatives are labelled 1: their label must be 0 "
+                         "(loss -log(1 - sigmoid(score)))"))
         if np.isclose(loss, np.sum(np.mean(softplus(s_neg), axis=0)), rtol=1e-5):
-            raise Fail("the positive term is missing: add the loss of the target, "
-                       "label 1, to the losses of the k negatives")
-        raise Fail(f"loss {loss:.6f} but expected {want:.6f} = mean(-log s(pos)) + "
-                   "sum over the k negatives of mean(-log(1 - s(neg)))")
+            raise Fail(_("the positive term is missing: add the loss of the target, "
+                         "label 1, to the losses of the k negatives"))
+        raise Fail(_("loss {loss:.6f} but expected {want:.6f} = mean(-log s(pos)) + "
+                     "sum over the k negatives of mean(-log(1 - s(neg)))").format(loss=loss, want=want))
 
 
 def _ns_grad_h(toy: _NSToy) -> None:
@@ -193,39 +201,40 @@ def _ns_grad_h(toy: _NSToy) -> None:
     loss = toy.replayed(obj, replay, h)
     again = float(loss())
     if again != float(loss()):
-        raise Fail("two forwards from the same random state drew different negatives, so "
-                   "no gradient can be checked: keep one Generator on the object "
-                   "(self.sampler.rng) instead of making a new one per call")
+        raise Fail(_("two forwards from the same random state drew different negatives, so "
+                     "no gradient can be checked: keep one Generator on the object "
+                     "(self.sampler.rng) instead of making a new one per call"))
     replay.restore()
     obj.forward(h, toy.target)
     call_backward(obj)
     if dh.shape != h.shape:
-        raise Fail(f"backward() should return dh of h's shape {h.shape}, got {dh.shape}")
+        raise Fail(_("backward() should return dh of h's shape {h_shape}, got {dh_shape}").format(
+                       h_shape=h.shape, dh_shape=dh.shape))
     err = relative_error(dh, numerical_gradient(loss, h))
     if err > 1e-5:
-        raise Fail(f"dh disagrees with the numerical gradient (relative error {err:.1e}); "
-                   "dh sums dscore * W[id] over the target and all k negatives")
+        raise Fail(_("dh disagrees with the numerical gradient (relative error {err:.1e}); "
+                     "dh sums dscore * W[id] over the target and all k negatives").format(err=err))
 
 
 def _ns_grad_W(toy: _NSToy) -> None:
-    obj, replay, h, _ = toy.forward_backward()
+    obj, replay, h, _unused = toy.forward_backward()
     params, grads = list(obj.params), list(obj.grads)
     if not params:
-        raise Fail("params is empty: list W there and its gradient in grads")
+        raise Fail(_("params is empty: list W there and its gradient in grads"))
     Wp = params[0]
     dW = sum(np.asarray(g, dtype=np.float64) for p, g in zip(params, grads, strict=True) if p is Wp)
     err = relative_error(dW, numerical_gradient(toy.replayed(obj, replay, h), Wp))
     if err > 1e-5:
-        raise Fail(f"dW disagrees with the numerical gradient (relative error {err:.1e}); "
-                   "repeated word ids must add up (np.add.at), and every layer sharing W "
-                   "contributes")
+        raise Fail(_("dW disagrees with the numerical gradient (relative error {err:.1e}); "
+                     "repeated word ids must add up (np.add.at), and every layer sharing W "
+                     "contributes").format(err=err))
 
 
 def _ns_large_scores(toy: _NSToy) -> None:
     obj, W, replay = toy.make_loss()
     sampler = getattr(obj, "sampler", None)
     if sampler is None or not hasattr(sampler, "get_negative_sample"):
-        raise Fail("could not see your negatives: keep the sampler as self.sampler")
+        raise Fail(_("could not see your negatives: keep the sampler as self.sampler"))
     # every word's output vector is +e1, the targets' -e1: scores are +-|h[n, 0]|
     W[...] = 0
     W[:, 0] = 1.0
@@ -241,19 +250,20 @@ def _ns_large_scores(toy: _NSToy) -> None:
     s_neg = np.einsum("nkh,nh->nk", W[neg], h)
     want = np.mean(softplus(-s_pos)) + np.sum(np.mean(softplus(s_neg), axis=0))
     if not np.isfinite(loss) or not np.all(np.isfinite(dh)):
-        raise Fail(f"scores of +-100 and +-1000 gave a loss of {loss} or a non-finite dh "
-                   f"(expected {want:.1f}): {_STABLE}")
+        raise Fail(_("scores of +-100 and +-1000 gave a loss of {loss} or a non-finite dh "
+                     "(expected {want:.1f}): {STABLE}").format(loss=loss, want=want, STABLE=_(_STABLE)))
     if not np.isclose(loss, want, rtol=1e-6):
-        raise Fail(f"scores of +-100 and +-1000 should cost exactly {want:.1f}, got {loss:.4g} "
-                   f"(log(y + 1e-7) caps each term at ~16): {_STABLE}")
+        raise Fail(_("scores of +-100 and +-1000 should cost exactly {want:.1f}, got {loss:.4g} "
+                     "(log(y + 1e-7) caps each term at ~16): {STABLE}").format(
+                       want=want, loss=loss, STABLE=_(_STABLE)))
 
 
 _NS_CASES = (
-    ("loss matches the reference on your negatives", _ns_loss_value,
-     "call: forward(h, target) with h (N, H), target (N,)"),
-    ("dh matches the numerical gradient", _ns_grad_h, ""),
-    ("dW matches the numerical gradient", _ns_grad_W, ""),
-    ("large scores (+-100, +-1000): exact loss, finite", _ns_large_scores, ""),
+    (N_("loss matches the reference on your negatives"), _ns_loss_value,
+     N_("call: forward(h, target) with h (N, H), target (N,)")),
+    (N_("dh matches the numerical gradient"), _ns_grad_h, ""),
+    (N_("dW matches the numerical gradient"), _ns_grad_W, ""),
+    (N_("large scores (+-100, +-1000): exact loss, finite"), _ns_large_scores, ""),
 )
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from w2vlib.i18n import N_, _
+
 from ...gradcheck import numerical_gradient, relative_error
 from ...models import CBOW, SkipGram
 from ...negative_sampling import NegativeSamplingLoss
@@ -31,26 +33,26 @@ _CONTEXTS = np.array([[1, 2, 2, 4], [0, 5, 1, 1], [1, 6, 8, 4], [2, 2, 2, 0],
 _TARGET = np.array([0, 3, 0, 7, 2, 5])
 
 # The messages of this module (one place, for the translation layer).
-_LISTS = ("keep the weights and their gradients as lists of arrays: self.params and "
-          "self.grads, one gradient per weight entry (the book collects each layer's "
-          "params and grads)")
-_WORD_VECS = ("set self.word_vecs = W_in (the (V, H) input weights, the very array the "
-              "Embedding layers hold)")
-_NO_OUT = "could not find W_out: a second (V, H) array among params (W_out is (V, H) here)"
-_UNMATCHED = ("your model drew negatives for targets that are not {what}: the loss should "
-              "ask the sampler for the negatives of {what}")
+_LISTS = (N_("keep the weights and their gradients as lists of arrays: self.params and "
+             "self.grads, one gradient per weight entry (the book collects each layer's "
+             "params and grads)"))
+_WORD_VECS = (N_("set self.word_vecs = W_in (the (V, H) input weights, the very array the "
+                 "Embedding layers hold)"))
+_NO_OUT = N_("could not find W_out: a second (V, H) array among params (W_out is (V, H) here)")
+_UNMATCHED = (N_("your model drew negatives for targets that are not {what}: the loss should "
+                 "ask the sampler for the negatives of {what}"))
 
 
 class LearnerModel:
     """The learner's model on the toy, weights set, negatives frozen."""
 
     def __init__(self, toy: ModelToy):
-        what = f"your class({V}, {H}, {WINDOW}, corpus)"
+        what = _("your class({V}, {H}, {WINDOW}, corpus)").format(V=V, H=H, WINDOW=WINDOW)
         self.model = m = construct(toy.cls, V, H, WINDOW, toy.corpus.copy(), what=what)
         params, grads = getattr(m, "params", None), getattr(m, "grads", None)
         if not isinstance(params, (list, tuple)) or not isinstance(grads, (list, tuple)) \
                 or not params or len(params) != len(grads):
-            raise Fail(_LISTS)
+            raise Fail(_(_LISTS))
         self.params, self.grads = list(params), list(grads)
         self.distinct = []
         for p in self.params:
@@ -64,7 +66,7 @@ class LearnerModel:
         self.W_in = next((p for p in big if p is wv), big[0] if big else None)
         self.W_out = next((p for p in reversed(big) if p is not self.W_in), None)
         if self.W_in is None or self.W_out is None:
-            raise Fail(_NO_OUT)
+            raise Fail(_(_NO_OUT))
         self.frozen = FrozenNegatives(m)
 
     def forward(self, contexts, target) -> float:
@@ -123,7 +125,7 @@ class ModelToy:
         if self.kind == "cbow":
             if len(pairs) == 1 and np.array_equal(pairs[0][0], self.target):
                 return pairs[0][1]
-            raise Fail(_UNMATCHED.format(what="the batch's targets"))
+            raise Fail(_(_UNMATCHED).format(what=_("the batch's targets")))
         if len(pairs) == c and all(np.array_equal(t, self.contexts[:, j])
                                    for j, (t, _) in enumerate(pairs)):
             return np.stack([neg for _, neg in pairs], axis=1).reshape(n * c, -1)
@@ -132,7 +134,7 @@ class ModelToy:
         if len(pairs) == 1 and np.array_equal(pairs[0][0], self.contexts.T.reshape(-1)):
             k = pairs[0][1].shape[-1]
             return pairs[0][1].reshape(c, n, k).transpose(1, 0, 2).reshape(n * c, k)
-        raise Fail(_UNMATCHED.format(what="the context words, one context position at a time"))
+        raise Fail(_(_UNMATCHED).format(what=_("the context words, one context position at a time")))
 
     def reference(self, lm: LearnerModel, h_override=None):
         """The library's model on ``lm``'s weights and negatives, after forward/backward:
@@ -153,7 +155,7 @@ class ModelToy:
     def column_grads(self, lm: LearnerModel, which: int) -> list[np.ndarray]:
         """The reference gradient of W_in (``which=0``) or W_out (1) that each of the C
         context positions alone contributes."""
-        ref, _ = self.reference(lm)
+        ref, _unused = self.reference(lm)
         out = []
         for j in range(self.C):
             g = np.zeros((V, H))

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from w2vlib.i18n import N_, _
+
 from ...negative_sampling import UnigramSampler
 from .layers import repeated_ids_hint
 from .model_toy import H, ModelToy, V, close
@@ -21,81 +23,82 @@ from .sampling import fixed_global_state
 __all__ = ["cbow", "skipgram"]
 
 # The messages of this module (one place, for the translation layer).
-_CALL = ("call: cls(vocab_size, hidden_size, window_size, corpus); forward(contexts, target) "
-         "with contexts (N, 2 * window_size) and target (N,) ids -> loss; backward(dout=1)")
-_SHARED = {"cbow": ("there are {n} different (V, H) weight arrays: each context position got its "
-                    "own W_in. Make W_in once and give the same array to every Embedding layer "
-                    "(Embedding(W_in) for each position); params then lists it once per layer, "
-                    "with that layer's gradient, and the optimizer adds them up"),
-           "skipgram": ("there are {n} different (V, H) weight arrays: each loss layer got its "
-                        "own W_out. Make W_out once and give the same array to every "
-                        "NegativeSamplingLoss; params then lists it once per layer")}
-_NOT_PARAM = ("word_vecs is not one of params, so training never changes it: set "
-              "self.word_vecs = W_in, the very array the input Embedding holds")
-_SUM = ("your loss is that of the SUM of the {c} context vectors: CBOW averages them, "
-        "h = (W_in[c_1] + ... + W_in[c_C]) / C (the book multiplies by 1 / len(contexts))")
-_MEAN = ("your loss is the MEAN over the {c} context positions: skip-gram adds them, "
-         "loss = sum over positions j of the loss of predicting contexts[:, j] (the book: "
-         "loss += layer.forward(h, contexts[:, i]))")
-_LOSS = "loss {got:.6f} but the library's {kind} gives {want:.6f} on your weights and negatives"
-_OWN = ("row {row} has its own target {t} among its negatives {neg}: the sampler must leave out "
-        "each row's target (set p[target] = 0 for that row and renormalise, or redraw)")
-_OTHERS = ("word 0 is the target of the even rows only, yet the odd rows drew it {got} times "
-           "(about {want:.0f} are due): exclude a target from its OWN row only, not from the "
-           "whole batch")
-_ONE_OVER_C = ("dW_in is {c} times too large: forward divides the sum of the contexts by C = "
-               "{c}, so backward must divide dh by C too before it reaches the Embedding "
-               "layers (dout * 1 / len(in_layers))")
-_DIVIDED = ("dW_in is {c} times too small: the loss is a SUM over the {c} contexts, so dh is "
-            "the sum of the {c} loss layers' dh (no division by C)")
-_ONE_COLUMN = ("the gradient of {w} holds only context position {j}'s share: grads must list "
-               "the gradient of every layer that uses {w} (the book adds each layer's params "
-               "and grads to the lists; the trainer sums the grads of an array listed twice)")
-_ONE_LAYER = ("one loss layer is used for all {c} context positions: each forward overwrites "
-              "what the previous one saved, so backward sees only the last position. Give "
-              "each position its own NegativeSamplingLoss (all sharing W_out)")
-_NO_GRAD = "no gradient reaches {w}: list its layers' grads in self.grads"
-_WRONG = "d{w} differs from the library's {kind} on your weights and negatives"
-_LOSS_FIRST = "(the loss already differs: fix forward first) "
+_CALL = (N_("call: cls(vocab_size, hidden_size, window_size, corpus); forward(contexts, target) "
+            "with contexts (N, 2 * window_size) and target (N,) ids -> loss; backward(dout=1)"))
+_SHARED = {"cbow": (N_("there are {n} different (V, H) weight arrays: each context position got its "
+                       "own W_in. Make W_in once and give the same array to every Embedding layer "
+                       "(Embedding(W_in) for each position); params then lists it once per layer, "
+                       "with that layer's gradient, and the optimizer adds them up")),
+           "skipgram": (N_("there are {n} different (V, H) weight arrays: each loss layer got its "
+                           "own W_out. Make W_out once and give the same array to every "
+                           "NegativeSamplingLoss; params then lists it once per layer"))}
+_NOT_PARAM = (N_("word_vecs is not one of params, so training never changes it: set "
+                 "self.word_vecs = W_in, the very array the input Embedding holds"))
+_SUM = (N_("your loss is that of the SUM of the {c} context vectors: CBOW averages them, "
+           "h = (W_in[c_1] + ... + W_in[c_C]) / C (the book multiplies by 1 / len(contexts))"))
+_MEAN = (N_("your loss is the MEAN over the {c} context positions: skip-gram adds them, "
+            "loss = sum over positions j of the loss of predicting contexts[:, j] (the book: "
+            "loss += layer.forward(h, contexts[:, i]))"))
+_LOSS = N_("loss {got:.6f} but the library's {kind} gives {want:.6f} on your weights and negatives")
+_OWN = (N_("row {row} has its own target {t} among its negatives {neg}: the sampler must leave out "
+           "each row's target (set p[target] = 0 for that row and renormalise, or redraw)"))
+_OTHERS = (N_("word 0 is the target of the even rows only, yet the odd rows drew it {got} times "
+              "(about {want:.0f} are due): exclude a target from its OWN row only, not from the "
+              "whole batch"))
+_ONE_OVER_C = (N_("dW_in is {c} times too large: forward divides the sum of the contexts by C = "
+                  "{c}, so backward must divide dh by C too before it reaches the Embedding "
+                  "layers (dout * 1 / len(in_layers))"))
+_DIVIDED = (N_("dW_in is {c} times too small: the loss is a SUM over the {c} contexts, so dh is "
+               "the sum of the {c} loss layers' dh (no division by C)"))
+_ONE_COLUMN = (N_("the gradient of {w} holds only context position {j}'s share: grads must list "
+                  "the gradient of every layer that uses {w} (the book adds each layer's params "
+                  "and grads to the lists; the trainer sums the grads of an array listed twice)"))
+_ONE_LAYER = (N_("one loss layer is used for all {c} context positions: each forward overwrites "
+                 "what the previous one saved, so backward sees only the last position. Give "
+                 "each position its own NegativeSamplingLoss (all sharing W_out)"))
+_NO_GRAD = N_("no gradient reaches {w}: list its layers' grads in self.grads")
+_WRONG = N_("d{w} differs from the library's {kind} on your weights and negatives")
+_LOSS_FIRST = N_("(the loss already differs: fix forward first) ")
 _NAMES = {"cbow": "CBOW", "skipgram": "SkipGram"}
-_LISTED = (" (the gradient of a weight listed several times in params is the sum of its "
-           "grads entries)")
-_NUMERIC = {"cbow": ("if forward averages the C context vectors, backward divides dh by C and "
-                     "gives that to every context's Embedding"),
-            "skipgram": ("the loss sums the C positions' losses, so dh is the sum of their dh, "
-                         "given to the one Embedding of the target")}
+_LISTED = (N_(" (the gradient of a weight listed several times in params is the sum of its "
+              "grads entries)"))
+_NUMERIC = {"cbow": (N_("if forward averages the C context vectors, backward divides dh by C and "
+                        "gives that to every context's Embedding")),
+            "skipgram": (N_("the loss sums the C positions' losses, so dh is the sum of their dh, "
+                            "given to the one Embedding of the target"))}
 
 
 def _wiring(toy: ModelToy) -> None:
     lm = toy.learner(forward=False)
     for p, g in zip(lm.params, lm.grads, strict=True):
         if np.shape(g) != np.shape(p):
-            raise Fail(f"a gradient of shape {np.shape(g)} is listed for a weight of shape "
-                       f"{np.shape(p)}: grads[i] belongs to params[i]")
+            raise Fail(_("a gradient of shape {g_shape} is listed for a weight of shape "
+                         "{p_shape}: grads[i] belongs to params[i]").format(
+                           g_shape=np.shape(g), p_shape=np.shape(p)))
     big = [p for p in lm.distinct if p.shape == (V, H)]
     if len(big) > 2:
-        raise Fail(_SHARED[toy.kind].format(n=len(big)))
+        raise Fail(_(_SHARED[toy.kind]).format(n=len(big)))
     wv = getattr(lm.model, "word_vecs", None)
     if wv is None:
-        raise Fail("set self.word_vecs = W_in (the (V, H) input weights)")
+        raise Fail(_("set self.word_vecs = W_in (the (V, H) input weights)"))
     if not any(wv is p for p in lm.distinct):
-        raise Fail(_NOT_PARAM)
+        raise Fail(_(_NOT_PARAM))
 
 
 def _forward(toy: ModelToy) -> None:
     lm = toy.learner()
-    _, want = toy.reference(lm)
+    _unused, want = toy.reference(lm)
     tol = 10 * lm.tol
     if np.isclose(lm.loss, want, rtol=tol):
         return
     if toy.kind == "cbow":
         h_sum = np.asarray(lm.W_in, dtype=np.float64)[toy.contexts].sum(axis=1)
-        _, summed = toy.reference(lm, h_override=h_sum)
+        _unused, summed = toy.reference(lm, h_override=h_sum)
         if np.isclose(lm.loss, summed, rtol=tol):
-            raise Fail(_SUM.format(c=toy.C))
+            raise Fail(_(_SUM).format(c=toy.C))
     elif np.isclose(lm.loss, want / toy.C, rtol=tol):
-        raise Fail(_MEAN.format(c=toy.C))
-    raise Fail(_LOSS.format(got=lm.loss, want=want, kind=_NAMES[toy.kind]))
+        raise Fail(_(_MEAN).format(c=toy.C))
+    raise Fail(_(_LOSS).format(got=lm.loss, want=want, kind=_NAMES[toy.kind]))
 
 
 def _big_batch(toy: ModelToy, n: int = 100) -> tuple[np.ndarray, np.ndarray]:
@@ -118,12 +121,12 @@ def _exclusion(toy: ModelToy) -> None:
         own = np.flatnonzero((neg == t[:, None]).any(axis=1))
         if own.size:
             r = int(own[0])
-            raise Fail(_OWN.format(row=r, t=int(t[r]), neg=neg[r].tolist()))
+            raise Fail(_(_OWN).format(row=r, t=int(t[r]), neg=neg[r].tolist()))
         others = t != 0
         got += int(np.sum(neg[others] == 0))
         want += float(np.sum(p[0] / (1 - p[t[others]]))) * neg.shape[1]
     if got < want / 4:
-        raise Fail(_OTHERS.format(got=got, want=want))
+        raise Fail(_(_OTHERS).format(got=got, want=want))
 
 
 def _repeated_rows(toy, lm, which) -> dict[int, int]:
@@ -142,28 +145,28 @@ def _diagnose(toy, lm, which, got, want) -> str:
     name = ("W_in", "W_out")[which]
     c = toy.C
     if not np.any(got):
-        return _NO_GRAD.format(w=name)
+        return _(_NO_GRAD).format(w=name)
     if toy.kind == "skipgram" and lm.frozen.one_sampler_for_all() and len(lm.frozen.calls) == c:
-        return _ONE_LAYER.format(c=c)
+        return _(_ONE_LAYER).format(c=c)
     if which == 0 and toy.kind == "cbow" and close(got, c * want, 10 * lm.tol):
-        return _ONE_OVER_C.format(c=c)
+        return _(_ONE_OVER_C).format(c=c)
     if which == 0 and toy.kind == "skipgram" and close(got, want / c, 10 * lm.tol):
-        return _DIVIDED.format(c=c)
+        return _(_DIVIDED).format(c=c)
     if which == 0 or toy.kind == "skipgram":
         for j, g in enumerate(toy.column_grads(lm, which)):
             if close(got, g, 10 * lm.tol):
-                return _ONE_COLUMN.format(w=name, j=j)
+                return _(_ONE_COLUMN).format(w=name, j=j)
     bad = [w for w in range(V) if not close(got[w], want[w], 10 * lm.tol)]
     repeated = _repeated_rows(toy, lm, which)
     if bad and set(bad) <= set(repeated):
         return repeated_ids_hint(bad[0], repeated[bad[0]], "dout")
-    return _WRONG.format(w=name, kind=_NAMES[toy.kind])
+    return _(_WRONG).format(w=name, kind=_NAMES[toy.kind])
 
 
 def _backward(toy: ModelToy) -> None:
     lm = toy.learner()
     ref, loss = toy.reference(lm)
-    first = "" if np.isclose(lm.loss, loss, rtol=10 * lm.tol) else _LOSS_FIRST
+    first = "" if np.isclose(lm.loss, loss, rtol=10 * lm.tol) else _(_LOSS_FIRST)
     for which, p in enumerate((lm.W_in, lm.W_out)):
         got, want = lm.grad_of(p), ref.grads[which]
         if not close(got, want, 10 * lm.tol):
@@ -177,22 +180,24 @@ def _numerical(toy: ModelToy) -> None:
         got = lm.grad_of(p)
         num = lm.numerical(toy.contexts, toy.target, p)
         if not close(got, num, tol):
-            raise Fail(f"d{name} disagrees with the numerical gradient of your own forward "
-                       f"(relative error {np.abs(got - num).max() / np.abs(num).max():.1e}): "
-                       f"{_NUMERIC[toy.kind]}{_LISTED}")
+            raise Fail(_("d{name} disagrees with the numerical gradient of your own forward "
+                         "(relative error {value:.1e}): "
+                         "{NUMERIC}{LISTED}").format(
+                           name=name, value=np.abs(got - num).max() / np.abs(num).max(),
+                           NUMERIC=_(_NUMERIC[toy.kind]), LISTED=_(_LISTED)))
 
 
 _CASES = {
-    "cbow": (("params, grads, word_vecs: one W_in shared by the contexts", _wiring, _CALL),
-             ("forward: loss of the MEAN of the context vectors", _forward, _CALL),
-             ("target never its own negative; other rows' targets may be", _exclusion, _CALL),
-             ("dW_in, dW_out equal the library's CBOW", _backward, _CALL),
-             ("backward matches the numerical gradient", _numerical, _CALL)),
-    "skipgram": (("params, grads, word_vecs: one W_out shared by the positions", _wiring, _CALL),
-                 ("forward: SUM of the C positions' losses", _forward, _CALL),
-                 ("a context word never its own negative; others may be", _exclusion, _CALL),
-                 ("dW_in, dW_out equal the library's SkipGram", _backward, _CALL),
-                 ("backward matches the numerical gradient", _numerical, _CALL)),
+    "cbow": ((N_("params, grads, word_vecs: one W_in shared by the contexts"), _wiring, _CALL),
+             (N_("forward: loss of the MEAN of the context vectors"), _forward, _CALL),
+             (N_("target never its own negative; other rows' targets may be"), _exclusion, _CALL),
+             (N_("dW_in, dW_out equal the library's CBOW"), _backward, _CALL),
+             (N_("backward matches the numerical gradient"), _numerical, _CALL)),
+    "skipgram": ((N_("params, grads, word_vecs: one W_out shared by the positions"), _wiring, _CALL),
+                 (N_("forward: SUM of the C positions' losses"), _forward, _CALL),
+                 (N_("a context word never its own negative; others may be"), _exclusion, _CALL),
+                 (N_("dW_in, dW_out equal the library's SkipGram"), _backward, _CALL),
+                 (N_("backward matches the numerical gradient"), _numerical, _CALL)),
 }
 
 

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from w2vlib.i18n import N_, _
+
 from .report import Fail
 
 __all__ = ["FrozenNegatives", "find_samplers"]
 
-_NO_SAMPLER = ("could not see your negatives: keep the sampler as an attribute (the book: "
-               "self.ns_loss = NegativeSamplingLoss(...), whose self.sampler has "
-               "get_negative_sample)")
-_DIFFERENT = ("the second forward asked for negatives of different targets than the first "
-              "(call {k}): forward must draw for the batch it was given")
-_MORE = "the second forward drew more often than the first: {n} calls were recorded"
+_NO_SAMPLER = (N_("could not see your negatives: keep the sampler as an attribute (the book: "
+                  "self.ns_loss = NegativeSamplingLoss(...), whose self.sampler has "
+                  "get_negative_sample)"))
+_DIFFERENT = (N_("the second forward asked for negatives of different targets than the first "
+                 "(call {k}): forward must draw for the batch it was given"))
+_MORE = N_("the second forward drew more often than the first: {n} calls were recorded")
 
 
 def find_samplers(obj, depth: int = 5) -> list:
@@ -56,7 +58,7 @@ class FrozenNegatives:
     def __init__(self, model):
         self.samplers = find_samplers(model)
         if not self.samplers:
-            raise Fail(_NO_SAMPLER)
+            raise Fail(_(_NO_SAMPLER))
         self.calls: list[tuple[int, np.ndarray, np.ndarray]] = []
         self.recording = True
         self.pos = 0
@@ -71,10 +73,10 @@ class FrozenNegatives:
                 self.calls.append((i, target.copy(), neg.copy()))
                 return neg
             if self.pos >= len(self.calls):
-                raise Fail(_MORE.format(n=len(self.calls)))
-            _, t, neg = self.calls[self.pos]
+                raise Fail(_(_MORE).format(n=len(self.calls)))
+            _unused, t, neg = self.calls[self.pos]
             if t.shape != target.shape or not np.array_equal(t, target):
-                raise Fail(_DIFFERENT.format(k=self.pos + 1))
+                raise Fail(_(_DIFFERENT).format(k=self.pos + 1))
             self.pos += 1
             return neg.copy()
         return get_negative_sample

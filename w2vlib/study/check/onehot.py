@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from w2vlib.i18n import N_, _
+
 from ..cost import InputLayerCost
 from .report import CheckResult, Fail, finish, run
 
@@ -20,10 +22,10 @@ COST_KEYS = ("one_hot_bytes", "id_bytes", "matmul_madds", "lookup_copies")
 #: then notebook 01's thought experiment.
 _COST_CASES = [(11, 3, 5, 7), (1_000_000, 100, 2, 100)]
 
-_FORMULAS = {"one_hot_bytes": "one-hot batch: N * C * V * 4 bytes (float32)",
-             "id_bytes": "ids: N * C * 8 bytes (int64)",
-             "matmul_madds": "MatMul: N * C * V * H multiply-adds",
-             "lookup_copies": "lookup: N * C * H numbers copied"}
+_FORMULAS = {"one_hot_bytes": N_("one-hot batch: N * C * V * 4 bytes (float32)"),
+             "id_bytes": N_("ids: N * C * 8 bytes (int64)"),
+             "matmul_madds": N_("MatMul: N * C * V * H multiply-adds"),
+             "lookup_copies": N_("lookup: N * C * H numbers copied")}
 
 
 def _want(V, N, C, H) -> dict[str, int]:
@@ -40,26 +42,26 @@ def _ratio_hint(got, want, factors: dict, default: str) -> str:
 
 def _factors(key, V, N, C, H) -> dict[float, str]:
     """``{ratio got/want: hint}`` for the classic slips in the count ``key``."""
-    common = {1 / N: f"the batch size N is missing: there are N = {N} examples",
-              1 / C: f"the context size C is missing: each example has C = {C} context words, "
-                     "each its own one-hot row (or id)"}
+    common = {1 / N: _("the batch size N is missing: there are N = {N} examples").format(N=N),
+              1 / C: _("the context size C is missing: each example has C = {C} context words, "
+                       "each its own one-hot row (or id)").format(C=C)}
     if key == "one_hot_bytes":
-        return {**common, 2: "float32 takes 4 bytes per number, not 8",
-                1 / 4: "that counts numbers, not bytes: float32 takes 4 bytes each",
-                8: "that counts bits: float32 is 4 BYTES per number",
-                1 / V: "the one-hot batch holds V numbers per context word, one per vocabulary word",
-                H: "the one-hot batch has nothing of size H: N * C rows of V numbers"}
+        return {**common, 2: _("float32 takes 4 bytes per number, not 8"),
+                1 / 4: _("that counts numbers, not bytes: float32 takes 4 bytes each"),
+                8: _("that counts bits: float32 is 4 BYTES per number"),
+                1 / V: _("the one-hot batch holds V numbers per context word, one per vocabulary word"),
+                H: _("the one-hot batch has nothing of size H: N * C rows of V numbers")}
     if key == "id_bytes":
-        return {**common, 1 / 2: "int64 takes 8 bytes per id, not 4",
-                1 / 8: "that counts ids, not bytes: int64 takes 8 bytes each",
-                V: "an id is one integer, whatever V is: no factor V",
-                V / 2: "ids are N * C integers of 8 bytes: no factor V"}
+        return {**common, 1 / 2: _("int64 takes 8 bytes per id, not 4"),
+                1 / 8: _("that counts ids, not bytes: int64 takes 8 bytes each"),
+                V: _("an id is one integer, whatever V is: no factor V"),
+                V / 2: _("ids are N * C integers of 8 bytes: no factor V")}
     if key == "matmul_madds":
-        return {**common, 1 / H: "each one-hot row times W_in (V x H) is V * H multiply-adds",
-                1 / V: "each one-hot row times W_in (V x H) is V * H multiply-adds",
-                4: "that is bytes: count multiply-adds, N * C * V * H"}
-    return {**common, V: "the lookup copies C rows of H numbers per example, whatever V is",
-            1 / H: "each looked-up row has H numbers"}
+        return {**common, 1 / H: _("each one-hot row times W_in (V x H) is V * H multiply-adds"),
+                1 / V: _("each one-hot row times W_in (V x H) is V * H multiply-adds"),
+                4: _("that is bytes: count multiply-adds, N * C * V * H")}
+    return {**common, V: _("the lookup copies C rows of H numbers per example, whatever V is"),
+            1 / H: _("each looked-up row has H numbers")}
 
 
 def _count_case(call, key) -> None:
@@ -70,15 +72,16 @@ def _count_case(call, key) -> None:
         try:
             value = float(got)
         except (TypeError, ValueError):
-            raise Fail(f"{key} should be a number, got {got!r}") from None
+            raise Fail(_("{key} should be a number, got {got!r}").format(key=key, got=got)) from None
         if value == w:
             continue
         V, N, C, H = case
-        default = f"expected {w:,} for V, N, C, H = {V:,}, {N}, {C}, {H}, got {got:,}"
+        default = _("expected {w:,} for V, N, C, H = {V:,}, {N}, {C}, {H}, got {got:,}").format(
+            w=w, V=V, N=N, C=C, H=H, got=got)
         if case == _COST_CASES[0]:
             raise Fail(_ratio_hint(value, w, _factors(key, *case), default))
         if value < 0 or value < w / 1e3:
-            default += " (an integer overflow? count with Python ints, not np.int32)"
+            default += _(" (an integer overflow? count with Python ints, not np.int32)")
         raise Fail(default)
 
 
@@ -103,14 +106,16 @@ def onehot_cost(fn, verbose: bool = True) -> CheckResult:
         if case not in state:
             out = fn(*case)
             if not isinstance(out, dict):
-                raise Fail(f"return a dict with the keys {list(COST_KEYS)}, got {type(out).__name__}")
+                raise Fail(_("return a dict with the keys {list}, got {type}").format(
+                               list=list(COST_KEYS), type=type(out).__name__))
             missing = [k for k in COST_KEYS if k not in out]
             if missing:
-                raise Fail(f"the dict lacks {missing}; keys: {list(COST_KEYS)}")
+                raise Fail(_("the dict lacks {missing}; keys: {list}").format(
+                               missing=missing, list=list(COST_KEYS)))
             state[case] = out
         return state[case]
 
     for key in COST_KEYS:
         run(result, _FORMULAS[key], lambda key=key: _count_case(call, key),
-            "call: fn(vocab_size, batch_size, context_size, hidden_size) -> dict")
+            N_("call: fn(vocab_size, batch_size, context_size, hidden_size) -> dict"))
     return finish(result, verbose)

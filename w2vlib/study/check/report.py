@@ -14,9 +14,12 @@ report with the next step (:data:`~w2vlib.study.check.next_steps.NEXT_STEPS`).
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from w2vlib.i18n import N_, _
 
 from .next_steps import NEXT_STEPS
 
@@ -25,14 +28,28 @@ __all__ = ["CheckResult", "Fail", "NotWritten", "NOT_WRITTEN", "is_stub", "learn
 
 # The messages of this module (one place, for the translation layer).
 #: The hint of a case whose code is still the exercise's bare ``raise NotImplementedError``.
-NOT_WRITTEN = "not written yet (your code still raises NotImplementedError)"
-_ALL_NOT_WRITTEN = ("check.{name}: not written yet -- your code still raises "
-                    "NotImplementedError. Replace each `raise NotImplementedError` with your "
-                    "code, then run this cell again.")
-_SOME_NOT_WRITTEN = "{n} not written yet"
-_NOT_WRITTEN_TAIL = ("        the TODO parts still raise NotImplementedError: write them, then "
-                     "run this cell again")
-_NEXT = "  next: "
+NOT_WRITTEN = N_("not written yet (your code still raises NotImplementedError)")
+_ALL_NOT_WRITTEN = N_("check.{name}: not written yet -- your code still raises "
+                      "NotImplementedError. Replace each `raise NotImplementedError` with your "
+                      "code, then run this cell again.")
+_SOME_NOT_WRITTEN = N_("{n} not written yet")
+_NOT_WRITTEN_TAIL = N_("        the TODO parts still raise NotImplementedError: write them, then "
+                       "run this cell again")
+_NEXT = N_("  next: ")
+_HINT = N_("        hint: ")
+_ALL_PASSED = N_("all passed")
+_N_FAILED = N_("{n} failed")
+_HEADLINE = N_("check.{name}: {n_ok}/{n} checks passed ({verdict})")
+#: the marks of a case in the report; translated, they keep the same width
+_PASS, _FAIL, _TODO = N_("PASS"), N_("FAIL"), N_("TODO")
+_RAISED = N_("{what} raised {type}: {error}")
+_YOUR_CODE_RAISED = N_("your code raised {type}: {error}")
+_CONSTRUCTING = N_("constructing {what}")
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes on screen (a Hangul syllable takes two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 @dataclass
@@ -70,7 +87,7 @@ class CheckResult:
 
     def hint(self, name: str) -> str:
         """The hint of the check called ``name`` (KeyError if there is none)."""
-        for n, _, h in self.checks:
+        for n, _unused, h in self.checks:
             if n == name:
                 return h
         raise KeyError(f"no check named {name!r}; checks: {[n for n, _, _ in self.checks]}")
@@ -85,31 +102,34 @@ class CheckResult:
         n_ok = sum(ok for _, ok, _ in self.checks)
         stubs = self.not_written
         if stubs and n_ok == 0 and len(stubs) == len(self.checks):
-            return textwrap.fill(_ALL_NOT_WRITTEN.format(name=self.name), width=92,
+            return textwrap.fill(_(_ALL_NOT_WRITTEN).format(name=self.name), width=92,
                                  subsequent_indent="  ", break_long_words=False,
                                  break_on_hyphens=False)
         if self.passed:
-            verdict = "all passed"
+            verdict = _(_ALL_PASSED)
         else:
             n_wrong = len(self.failed) - len(stubs)
-            parts = ([f"{n_wrong} failed"] if n_wrong else []) + (
-                [_SOME_NOT_WRITTEN.format(n=len(stubs))] if stubs else [])
+            parts = ([_(_N_FAILED).format(n=n_wrong)] if n_wrong else []) + (
+                [_(_SOME_NOT_WRITTEN).format(n=len(stubs))] if stubs else [])
             verdict = ", ".join(parts)
-        lines = [f"check.{self.name}: {n_ok}/{len(self.checks)} checks passed ({verdict})"]
+        lines = [_(_HEADLINE).format(name=self.name, n_ok=n_ok, n=len(self.checks), verdict=verdict)]
+        hint_indent = _(_HINT)
         for name, ok, hint in self.checks:
+            # case names and hints are stored in English; shown in the language in use
             if not ok and hint == NOT_WRITTEN:
-                lines.append(f"  TODO  {name}")
+                lines.append(f"  {_(_TODO)}  {_(name)}")
                 continue
-            lines.append(f"  {'PASS' if ok else 'FAIL'}  {name}")
+            lines.append(f"  {_(_PASS) if ok else _(_FAIL)}  {_(name)}")
             if not ok and hint:
-                lines.append(textwrap.fill(hint, width=92, initial_indent="        hint: ",
-                                           subsequent_indent="              ",
+                lines.append(textwrap.fill(hint, width=92, initial_indent=hint_indent,
+                                           subsequent_indent=" " * _width(hint_indent),
                                            break_long_words=False, break_on_hyphens=False))
         if stubs:
-            lines.append(_NOT_WRITTEN_TAIL)
+            lines.append(_(_NOT_WRITTEN_TAIL))
         if self.passed and self.next_step:
-            lines.append(textwrap.fill(self.next_step, width=92, initial_indent=_NEXT,
-                                       subsequent_indent=" " * len(_NEXT),
+            nxt = _(_NEXT)
+            lines.append(textwrap.fill(_(self.next_step), width=92, initial_indent=nxt,
+                                       subsequent_indent=" " * _width(nxt),
                                        break_long_words=False, break_on_hyphens=False))
         return "\n".join(lines)
 
@@ -139,7 +159,7 @@ def learner_error(e: Exception, what: str) -> Fail:
     """
     if is_stub(e):
         return NotWritten()
-    return Fail(f"{what} raised {type(e).__name__}: {e}")
+    return Fail(_(_RAISED).format(what=what, type=type(e).__name__, error=e))
 
 
 def run(result: CheckResult, name: str, body: Callable[[], None], on_error: str = "") -> None:
@@ -155,8 +175,8 @@ def run(result: CheckResult, name: str, body: Callable[[], None], on_error: str 
         if is_stub(e):
             result.checks.append((name, False, NOT_WRITTEN))
             return
-        msg = f"your code raised {type(e).__name__}: {e}"
-        result.checks.append((name, False, f"{msg}. {on_error}".strip() if on_error else msg))
+        msg = _(_YOUR_CODE_RAISED).format(type=type(e).__name__, error=e)
+        result.checks.append((name, False, f"{msg}. {_(on_error)}".strip() if on_error else msg))
     else:
         result.checks.append((name, True, ""))
 
@@ -184,7 +204,7 @@ def construct(cls, *args, what: str, **kwargs):
     try:
         return cls(*args, **kwargs)
     except Exception as e:
-        raise learner_error(e, f"constructing {what}") from None
+        raise learner_error(e, _(_CONSTRUCTING).format(what=what)) from None
 
 
 def call_backward(layer):

@@ -14,6 +14,8 @@ import warnings
 
 import numpy as np
 
+from w2vlib.i18n import N_, _
+
 from ...negative_sampling import UnigramSampler
 from .report import CheckResult, Fail, construct, finish, learner_error, run
 
@@ -85,9 +87,9 @@ def _make_sampler(cls, corpus, power, sample_size):
     try:
         return cls(corpus, power, sample_size, seed=0)
     except TypeError:
-        return construct(cls, corpus, power, sample_size, what="your sampler(corpus, power, sample_size)")
+        return construct(cls, corpus, power, sample_size, what=_("your sampler(corpus, power, sample_size)"))
     except Exception as e:
-        raise learner_error(e, "constructing your sampler") from None
+        raise learner_error(e, _("constructing your sampler")) from None
 
 
 def _safe_sampler(cls, corpus, power):
@@ -108,21 +110,23 @@ def _power_hint(p, counts, power) -> str:
     p = np.asarray(p, dtype=np.float64)
     plain = counts / counts.sum()
     if p.shape == plain.shape and np.allclose(p, plain, atol=0.02):
-        return (f"the probabilities follow the raw counts: raise them to the power {power} first, "
-                "p = counts**0.75 / sum(counts**0.75) (rare words get a bigger share)")
+        return _("the probabilities follow the raw counts: raise them to the power {power} first, "
+                 "p = counts**0.75 / sum(counts**0.75) (rare words get a bigger share)").format(
+                     power=power)
     if p.shape == plain.shape and not np.isclose(p.sum(), 1.0, atol=0.02):
-        return (f"the probabilities sum to {p.sum():.3g}, not 1: normalise, "
-                "p = counts**power / sum(counts**power)")
-    return "p(w) should be counts[w]**power / sum(counts**power), 0 for words that never occur"
+        return _("the probabilities sum to {total:.3g}, not 1: normalise, "
+                 "p = counts**power / sum(counts**power)").format(total=p.sum())
+    return _("p(w) should be counts[w]**power / sum(counts**power), 0 for words that never occur")
 
 
 def _shape(cls, corpus) -> None:
     s = _make_sampler(cls, corpus, _POWER, 3)
     neg = np.asarray(s.get_negative_sample(np.array([0, 1, 2, 5])))
     if neg.shape != (4, 3):
-        raise Fail(f"4 targets and sample_size=3 should give shape (4, 3), got {neg.shape}")
+        raise Fail(_("4 targets and sample_size=3 should give shape (4, 3), got {neg_shape}").format(
+                       neg_shape=neg.shape))
     if not np.issubdtype(neg.dtype, np.integer):
-        raise Fail(f"negatives must be integer word ids, got dtype {neg.dtype}")
+        raise Fail(_("negatives must be integer word ids, got dtype {dtype}").format(dtype=neg.dtype))
 
 
 def _exclusion(cls, corpus) -> None:
@@ -132,10 +136,12 @@ def _exclusion(cls, corpus) -> None:
     neg = np.asarray(s.get_negative_sample(target))
     bad = np.flatnonzero((neg == target[:, None]).any(axis=1))
     if bad.size:
-        raise Fail(f"{bad.size} of {target.size} rows contain their own target (e.g. row "
-                   f"{bad[0]}: target {target[bad[0]]}, negatives {neg[bad[0]].tolist()}). "
-                   "A target is not its own negative: set p[target] = 0 and renormalise "
-                   "(or redraw those entries)")
+        raise Fail(_("{size} of {size2} rows contain their own target (e.g. row "
+                     "{bad_0}: target {target}, negatives {tolist}). "
+                     "A target is not its own negative: set p[target] = 0 and renormalise "
+                     "(or redraw those entries)").format(
+                       size=bad.size, size2=target.size, bad_0=bad[0], target=target[bad[0]],
+                       tolist=neg[bad[0]].tolist()))
 
 
 def _other_rows(cls, corpus) -> None:
@@ -152,12 +158,13 @@ def _other_rows(cls, corpus) -> None:
     want = others.size * p[0] / (1 - p[5])
     got = int(np.sum(others == 0))
     if got < want / 4:
-        raise Fail(f"word 0 is the target of rows 0..{n - 1} only, yet the {n} rows whose target "
-                   f"is 5 drew it {got} times in {others.size} draws (about {want:.0f} are "
-                   "due). A target is excluded from its OWN row only: `p[target] = 0` for the "
-                   "whole batch at once removes every row's target from every row. Zero "
-                   "p[target[i]] for row i alone (a loop over rows), or draw from the full p "
-                   "and redraw the entries equal to their row's target")
+        raise Fail(_("word 0 is the target of rows 0..{value} only, yet the {n} rows whose target "
+                     "is 5 drew it {got} times in {size} draws (about {want:.0f} are "
+                     "due). A target is excluded from its OWN row only: `p[target] = 0` for the "
+                     "whole batch at once removes every row's target from every row. Zero "
+                     "p[target[i]] for row i alone (a loop over rows), or draw from the full p "
+                     "and redraw the entries equal to their row's target").format(
+                       value=n - 1, n=n, got=got, size=others.size, want=want))
 
 
 def _word_p(cls, corpus) -> None:
@@ -172,7 +179,7 @@ def _frequencies(cls, corpus) -> None:
     n = 10_000
     neg = np.asarray(s.get_negative_sample(np.full(n, 5))).reshape(-1)
     if neg.size != n:
-        raise Fail(f"expected {n} draws (sample_size=1), got {neg.size}")
+        raise Fail(_("expected {n} draws (sample_size=1), got {size}").format(n=n, size=neg.size))
     p = _reference_p(corpus)
     want = p[:5] / (1 - p[5])
     # among the draws that are not the target (so a sampler that forgets to
@@ -184,8 +191,9 @@ def _frequencies(cls, corpus) -> None:
     if np.any(np.abs(got - want) > tol):
         measured = ", ".join(f"{w}: {g:.3f} vs {e:.3f}"
                              for w, (g, e) in enumerate(zip(got, want, strict=True)))
-        raise Fail(f"{_power_hint(got, _COUNTS[:5], _POWER)} (measured vs expected "
-                   f"frequencies {measured}; tolerance 5 standard errors over {m} draws)")
+        raise Fail(_("{power_hint} (measured vs expected "
+                     "frequencies {measured}; tolerance 5 standard errors over {m} draws)").format(
+                       power_hint=_power_hint(got, _COUNTS[:5], _POWER), measured=measured, m=m))
 
 
 def _unused(cls, corpus) -> None:
@@ -194,8 +202,8 @@ def _unused(cls, corpus) -> None:
     neg = np.asarray(s.get_negative_sample(np.tile(np.array([0, 1, 2]), 400)))
     drawn = sorted({3, 6} & set(np.unique(neg).tolist()))
     if drawn:
-        raise Fail(f"ids {drawn} never occur in the corpus but were drawn: give them "
-                   "probability 0 (count 0 -> p 0; beware 0**0 == 1)")
+        raise Fail(_("ids {drawn} never occur in the corpus but were drawn: give them "
+                     "probability 0 (count 0 -> p 0; beware 0**0 == 1)").format(drawn=drawn))
 
 
 def unigram_sampler(cls, verbose: bool = True) -> CheckResult:
@@ -216,14 +224,14 @@ def unigram_sampler(cls, verbose: bool = True) -> CheckResult:
     """
     result = CheckResult("unigram_sampler")
     corpus = np.random.default_rng(2).permutation(np.repeat(np.arange(6), _COUNTS))
-    cases = [("get_negative_sample shape (N, sample_size), ints", _shape,
-              "call: get_negative_sample(target) with target of shape (N,)"),
-             ("target never among its own negatives", _exclusion, ""),
-             ("another row's target can be a negative", _other_rows, ""),
-             ("word_p = counts**power, normalised", _word_p, ""),   # if it has word_p
-             ("frequencies follow counts**power", _frequencies,
-              "if numpy says the probabilities do not sum to 1: divide by their sum"),
-             ("ids absent from the corpus never drawn", _unused, "")]
+    cases = [(N_("get_negative_sample shape (N, sample_size), ints"), _shape,
+              N_("call: get_negative_sample(target) with target of shape (N,)")),
+             (N_("target never among its own negatives"), _exclusion, ""),
+             (N_("another row's target can be a negative"), _other_rows, ""),
+             (N_("word_p = counts**power, normalised"), _word_p, ""),   # if it has word_p
+             (N_("frequencies follow counts**power"), _frequencies,
+              N_("if numpy says the probabilities do not sum to 1: divide by their sum")),
+             (N_("ids absent from the corpus never drawn"), _unused, "")]
     with fixed_global_state():
         for name, case, on_error in cases:
             # asked after the first two cases, as those may draw from the global state

@@ -16,6 +16,8 @@ from itertools import pairwise
 
 import numpy as np
 
+from w2vlib.i18n import N_, _
+
 from ...evaluate import analogy as reference_analogy
 from ...evaluate import most_similar as reference_most_similar
 from ...evaluate import normalize_rows
@@ -38,7 +40,7 @@ def parse_ranked(out, printed: str) -> tuple[list[str], list[float] | None]:
     try:
         return [str(i[0]) for i in items], [float(i[1]) for i in items]
     except (TypeError, IndexError, ValueError):
-        raise Fail("return a list of (word, score) pairs or a list of words, best first") from None
+        raise Fail(_("return a list of (word, score) pairs or a list of words, best first")) from None
 
 
 def mistaken_ranking(U: np.ndarray, coefs, ids, exclude: bool = True) -> list[int]:
@@ -95,50 +97,52 @@ class _NeighboursToy:
                 out = self.fn(self.query, self.word_to_id, self.id_to_word, self.W.copy(), top=self.top)
             words, scores = parse_ranked(out, buf.getvalue())
             if out is None and not words:
-                raise Fail("your function returned None and printed no 'word: score' lines; "
-                           "return [(word, score), ...] best first")
+                raise Fail(_("your function returned None and printed no 'word: score' lines; "
+                             "return [(word, score), ...] best first"))
             self.state["out"] = (words, scores)
         return self.state["out"]
 
 
 def _ms_count(toy: _NeighboursToy) -> None:
-    got, _ = toy.call()
+    got, _unused = toy.call()
     if len(got) != toy.top:
-        raise Fail(f"top={toy.top} should give {toy.top} results, got {len(got)}: {got}")
+        raise Fail(_("top={top} should give {top} results, got {n_got}: {got}").format(
+                       top=toy.top, n_got=len(got), got=got))
 
 
 def _ms_no_query(toy: _NeighboursToy) -> None:
-    got, _ = toy.call()
+    got, _unused = toy.call()
     if toy.query in got:
-        raise Fail(f"the query '{toy.query}' is in its own results (it is always its own best "
-                   "match, cosine 1): skip it")
+        raise Fail(_("the query '{query}' is in its own results (it is always its own best "
+                     "match, cosine 1): skip it").format(query=toy.query))
 
 
 def _ms_nearest(toy: _NeighboursToy) -> None:
-    got, _ = toy.call()
+    got, _unused = toy.call()
     rest = [w for w in got if w != toy.query]
     if set(rest) == set(toy.want[:len(rest)]):
         return
     if "giant" in rest:
-        raise Fail("'giant' is a long vector pointing elsewhere (cosine 0.30): it wins by dot "
-                   "product only. Normalise the rows (and the query) to unit length "
-                   "before the dot product")
+        raise Fail(_("'giant' is a long vector pointing elsewhere (cosine 0.30): it wins by dot "
+                     "product only. Normalise the rows (and the query) to unit length "
+                     "before the dot product"))
     if set(rest) <= set(toy.ranked[-toy.top:]):
-        raise Fail("these are the LEAST similar words: argsort sorts ascending, use "
-                   "(-similarity).argsort() or reverse it")
-    raise Fail(f"expected {toy.want} (by cosine similarity), got {got}")
+        raise Fail(_("these are the LEAST similar words: argsort sorts ascending, use "
+                     "(-similarity).argsort() or reverse it"))
+    raise Fail(_("expected {want} (by cosine similarity), got {got}").format(want=toy.want, got=got))
 
 
 def _ms_best_first(toy: _NeighboursToy) -> None:
-    got, _ = toy.call()
+    got, _unused = toy.call()
     cos, dot = toy.cos, toy.dot
     rest = [w for w in got if w != toy.query]
     by_cos = all(cos[a] >= cos[b] for a, b in pairwise(rest))
     by_dot = all(dot[a] >= dot[b] for a, b in pairwise(rest))
     if not (by_cos or by_dot):
-        raise Fail(f"results must be best first; got {got} with cosines "
-                   f"{[round(float(cos[w]), 3) for w in got]}. argsort is ascending: use "
-                   "(-similarity).argsort()")
+        raise Fail(_("results must be best first; got {got} with cosines "
+                     "{value}. argsort is ascending: use "
+                     "(-similarity).argsort()").format(
+                       got=got, value=[round(float(cos[w]), 3) for w in got]))
 
 
 def _ms_scores(toy: _NeighboursToy) -> None:
@@ -147,8 +151,9 @@ def _ms_scores(toy: _NeighboursToy) -> None:
     bad = [(w, s) for w, s in zip(got, sc, strict=True) if not np.isclose(s, cos[w], atol=1e-3)]
     if bad:
         w, s = bad[0]
-        raise Fail(f"score of '{w}' is {s:.4g} but its cosine similarity with '{toy.query}' is "
-                   f"{cos[w]:.4f}: divide the dot product by both vectors' lengths")
+        raise Fail(_("score of '{w}' is {s:.4g} but its cosine similarity with '{query}' is "
+                     "{cos:.4f}: divide the dot product by both vectors' lengths").format(
+                       w=w, s=s, query=toy.query, cos=cos[w]))
 
 
 def most_similar(fn, verbose: bool = True) -> CheckResult:
@@ -164,18 +169,18 @@ def most_similar(fn, verbose: bool = True) -> CheckResult:
     """
     result = CheckResult("most_similar")
     toy = _NeighboursToy(fn)
-    run(result, f"returns top={toy.top} results", lambda: _ms_count(toy),
-        "call: fn(query, word_to_id, id_to_word, word_matrix, top=3)")
-    for name, case in (("query left out of its results", _ms_no_query),
-                       ("nearest by cosine, not raw dot product", _ms_nearest),
-                       ("results best first", _ms_best_first)):
+    run(result, _("returns top={top} results").format(top=toy.top), lambda: _ms_count(toy),
+        N_("call: fn(query, word_to_id, id_to_word, word_matrix, top=3)"))
+    for name, case in ((N_("query left out of its results"), _ms_no_query),
+                       (N_("nearest by cosine, not raw dot product"), _ms_nearest),
+                       (N_("results best first"), _ms_best_first)):
         run(result, name, lambda case=case: case(toy))
     try:
         has_scores = toy.call()[1] is not None
     except Exception:
         has_scores = False
     if has_scores:
-        run(result, "scores are cosine similarities", lambda: _ms_scores(toy))
+        run(result, N_("scores are cosine similarities"), lambda: _ms_scores(toy))
     return finish(result, verbose)
 
 
@@ -245,18 +250,19 @@ class _AnalogyToy:
 
     def call(self, key, W) -> list[str]:
         """The words ``fn`` answered, best first."""
-        out, printed, _ = self.answer(key, W)
-        words_got, _ = parse_ranked(out, printed)
+        out, printed, _unused = self.answer(key, W)
+        words_got, _unused = parse_ranked(out, printed)
         if not words_got:
-            raise Fail("your function returned no answers (None and no printed 'word: score' "
-                       "lines); return [(word, score), ...] best first")
+            raise Fail(_("your function returned no answers (None and no printed 'word: score' "
+                         "lines); return [(word, score), ...] best first"))
         return words_got
 
 
 def _an_count(toy: _AnalogyToy) -> None:
     got = toy.call("unit", toy.U)
     if len(got) != toy.top:
-        raise Fail(f"top={toy.top} should give {toy.top} answers, got {len(got)}: {got}")
+        raise Fail(_("top={top} should give {top} answers, got {n_got}: {got}").format(
+                       top=toy.top, n_got=len(got), got=got))
 
 
 def _an_excluded(toy: _AnalogyToy) -> None:
@@ -264,11 +270,13 @@ def _an_excluded(toy: _AnalogyToy) -> None:
     inside = [w for w in toy.call("unit", toy.U) if w in (a, b, c)]
     if inside:
         role = {a: "a", b: "b", c: "c"}
-        raise Fail(f"{', '.join(repr(w) + ' (' + role[w] + ')' for w in inside)} "
-                   f"{'is' if len(inside) == 1 else 'are'} among the "
-                   f"answers to {a} : {b} = {c} : ?. b - a + c is usually nearest to b or c "
-                   "itself, so the three question words are never answers: set their scores "
-                   "to -inf before ranking")
+        raise Fail(_("{join} "
+                     "{value} among the "
+                     "answers to {a} : {b} = {c} : ?. b - a + c is usually nearest to b or c "
+                     "itself, so the three question words are never answers: set their scores "
+                     "to -inf before ranking").format(
+                       join=', '.join(repr(w) + ' (' + role[w] + ')' for w in inside),
+                       value='is' if len(inside) == 1 else 'are', a=a, b=b, c=c))
 
 
 def _an_nearest(toy: _AnalogyToy) -> None:
@@ -276,24 +284,27 @@ def _an_nearest(toy: _AnalogyToy) -> None:
     want = toy.want
     rest = [w for w in got if w not in (toy.a, toy.b, toy.c)]
     if not rest:
-        raise Fail("every answer was a question word; leave a, b and c out of the ranking")
+        raise Fail(_("every answer was a question word; leave a, b and c out of the ranking"))
     if rest == want[:len(rest)]:
         return
     question = f"{toy.a} : {toy.b} = {toy.c} : ?"
     wrong = [name for name, ranked in toy.signs.items() if rest == ranked[:len(rest)]]
     if wrong:
-        raise Fail(f"for {question} the answer is {want[0]!r}, you gave {rest[0]!r}: your "
-                   f"answers {rest} are the words nearest to {' or '.join(wrong)}. "
-                   "a : b = c : d means d - c = b - a, so the query is b - a + c "
-                   "(woman - man + king)")
+        raise Fail(_("for {question} the answer is {want_0!r}, you gave {rest_0!r}: your "
+                     "answers {rest} are the words nearest to {mistakes}. "
+                     "a : b = c : d means d - c = b - a, so the query is b - a + c "
+                     "(woman - man + king)").format(
+                       question=question, want_0=want[0], rest_0=rest[0], rest=rest,
+                       mistakes=_(" or ").join(wrong)))
     if sorted(rest) == sorted(want[:len(rest)]):
-        raise Fail(f"the right words in the wrong order: {rest}, expected {want[:len(rest)]}. "
-                   "Best first: sort by -similarity (argsort is ascending)")
+        raise Fail(_("the right words in the wrong order: {rest}, expected {want}. "
+                     "Best first: sort by -similarity (argsort is ascending)").format(
+                       rest=rest, want=want[:len(rest)]))
     if set(rest) <= set(toy.least):
-        raise Fail(f"these are the words LEAST like b - a + c ({rest}): argsort sorts "
-                   "ascending, use (-similarity).argsort()")
-    raise Fail(f"for {question} expected {want} (cosine with b - a + c, unit vectors), "
-               f"got {got}")
+        raise Fail(_("these are the words LEAST like b - a + c ({rest}): argsort sorts "
+                     "ascending, use (-similarity).argsort()").format(rest=rest))
+    raise Fail(_("for {question} expected {want} (cosine with b - a + c, unit vectors), "
+                 "got {got}").format(question=question, want=want, got=got))
 
 
 def _an_rescaled(toy: _AnalogyToy) -> None:
@@ -301,20 +312,21 @@ def _an_rescaled(toy: _AnalogyToy) -> None:
     got_long = toy.call("scaled", toy.S)
     if got_long == got_unit:
         return
-    extra = (" 'giant', a long vector pointing elsewhere, now wins by length alone."
+    extra = (_(" 'giant', a long vector pointing elsewhere, now wins by length alone.")
              if "giant" in got_long and "giant" not in got_unit else "")
-    raise Fail(f"your answers changed when every word vector was stretched or shrunk (same "
-               f"directions): {got_unit} became {got_long}.{extra} Cosine ignores length: "
-               "divide every row by its norm before forming b - a + c and before scoring "
-               "(a raw dot product, or a query from raw vectors, lets long vectors win)")
+    raise Fail(_("your answers changed when every word vector was stretched or shrunk (same "
+                 "directions): {got_unit} became {got_long}.{extra} Cosine ignores length: "
+                 "divide every row by its norm before forming b - a + c and before scoring "
+                 "(a raw dot product, or a query from raw vectors, lets long vectors win)").format(
+                   got_unit=got_unit, got_long=got_long, extra=extra))
 
 
 def _an_unchanged(toy: _AnalogyToy) -> None:
     for key, W in (("unit", toy.U), ("scaled", toy.S)):
         if not np.array_equal(toy.answer(key, W)[2], W):
-            raise Fail("your function changed word_matrix in place (e.g. `W /= norms`), so "
-                       "the caller's vectors are no longer the same. Make a new array: "
-                       "`unit = W / norms`")
+            raise Fail(_("your function changed word_matrix in place (e.g. `W /= norms`), so "
+                         "the caller's vectors are no longer the same. Make a new array: "
+                         "`unit = W / norms`"))
 
 
 def _an_unknown(toy: _AnalogyToy) -> None:
@@ -325,34 +337,35 @@ def _an_unknown(toy: _AnalogyToy) -> None:
             out = toy.fn(a, b, "unicorn", toy.word_to_id, toy.id_to_word, toy.U.copy(), top=top)
     except KeyError as e:
         if "unicorn" not in str(e):
-            raise Fail(f"'unicorn' is unknown and your KeyError says {str(e)!r}: name the "
-                       "word in the message") from None
+            raise Fail(_("'unicorn' is unknown and your KeyError says {e!r}: name the "
+                         "word in the message").format(e=str(e))) from None
         return
     except Exception as e:
         if is_stub(e):
             raise NotWritten() from None
-        raise Fail(f"an unknown word ('unicorn') made your code raise {type(e).__name__}: "
-                   f"{e}. Check that a, b and c are in word_to_id first, and raise a "
-                   "KeyError naming the word (w2vlib raises UnknownWordError) or print a "
-                   "message and return") from None
+        raise Fail(_("an unknown word ('unicorn') made your code raise {type}: "
+                     "{e}. Check that a, b and c are in word_to_id first, and raise a "
+                     "KeyError naming the word (w2vlib raises UnknownWordError) or print a "
+                     "message and return").format(type=type(e).__name__, e=e)) from None
     got = [] if out is None else list(out)
     if got:
-        raise Fail(f"{a} : {b} = unicorn : ? got the answers {got[:top]}, but 'unicorn' is "
-                   "not in word_to_id (does `word_to_id.get(w, 0)` stand in word 0?). Raise "
-                   "a KeyError naming it, or print a message and return nothing")
+        raise Fail(_("{a} : {b} = unicorn : ? got the answers {got}, but 'unicorn' is "
+                     "not in word_to_id (does `word_to_id.get(w, 0)` stand in word 0?). Raise "
+                     "a KeyError naming it, or print a message and return nothing").format(
+                       a=a, b=b, got=got[:top]))
     if "unicorn" not in buf.getvalue():
-        raise Fail("for an unknown word ('unicorn') your function returned nothing but did "
-                   "not say why: name the word in a KeyError or a printed message")
+        raise Fail(_("for an unknown word ('unicorn') your function returned nothing but did "
+                     "not say why: name the word in a KeyError or a printed message"))
 
 
 _ANALOGY_CASES = (
-    (f"returns top={_AnalogyToy.top} answers", _an_count,
-     "call: fn(a, b, c, word_to_id, id_to_word, word_matrix, top=3)"),
-    ("question words a, b, c never answers", _an_excluded, ""),
-    ("nearest to b - a + c, best first", _an_nearest, ""),
-    ("same answers when rows are rescaled (rows normalised)", _an_rescaled, ""),
-    ("word_matrix left unchanged", _an_unchanged, ""),
-    ("unknown word: a KeyError or message naming it", _an_unknown, ""),
+    (N_("returns top=3 answers"), _an_count,          # top=3: _AnalogyToy.top
+     N_("call: fn(a, b, c, word_to_id, id_to_word, word_matrix, top=3)")),
+    (N_("question words a, b, c never answers"), _an_excluded, ""),
+    (N_("nearest to b - a + c, best first"), _an_nearest, ""),
+    (N_("same answers when rows are rescaled (rows normalised)"), _an_rescaled, ""),
+    (N_("word_matrix left unchanged"), _an_unchanged, ""),
+    (N_("unknown word: a KeyError or message naming it"), _an_unknown, ""),
 )
 
 
