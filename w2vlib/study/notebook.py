@@ -14,7 +14,10 @@ What it does, and why each notebook needs it even when ``make lab`` already set
   after start-up cannot do.
 * **Figures for a projector** (``w2vlib.study.figures.use_projector_style``): dpi and
   fonts large enough to read from the back of a room, legends off the data.
-* **The language** (``language="ko"``): Korean messages and a font with Hangul.
+* **The language** (``language="ko"``): Korean messages, and figures drawn with a font that
+  has Hangul (NanumGothic, bundled by koreanize-matplotlib, so a fresh machine needs no
+  font installed; the minus sign still comes from DejaVu Sans). ``language="en"`` goes back
+  to English and matplotlib's default font.
 * **Arrays printed on one line** where they fit (``linewidth=100``).
 
 Calling it twice changes nothing; :func:`blas_threads` tells what it pinned.
@@ -37,9 +40,10 @@ def setup(*, blas_threads: int = 1, projector: bool = True, linewidth: int = 100
     """
     global _LIMITER
     if language is not None:
-        from w2vlib.i18n import set_language
+        from w2vlib.i18n import get_language, set_language
 
         set_language(language)
+        language = get_language()           # "ko_KR", "korean" -> "ko"
     if not isinstance(blas_threads, int) or isinstance(blas_threads, bool) or blas_threads < 1:
         raise ValueError(f"blas_threads must be a whole number >= 1, got {blas_threads!r}")
     from threadpoolctl import threadpool_limits
@@ -48,6 +52,8 @@ def setup(*, blas_threads: int = 1, projector: bool = True, linewidth: int = 100
     np.set_printoptions(linewidth=linewidth)
     if projector:
         _projector_style()
+    if language is not None:
+        _font_for(language)
 
 
 def blas_threads() -> list[int]:
@@ -61,3 +67,12 @@ def _projector_style() -> None:
     from w2vlib.study.figures import use_projector_style
 
     use_projector_style()
+
+
+def _font_for(language: str) -> None:
+    from w2vlib.study.figures import use_default_font, use_korean_font
+
+    if language == "ko":
+        use_korean_font()
+    else:
+        use_default_font()

@@ -116,9 +116,22 @@ def plot_style():
     """A matplotlib rc context with type large enough for a projector."""
     import matplotlib
 
-    return matplotlib.rc_context({"font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12,
-                                  "xtick.labelsize": 12, "ytick.labelsize": 12,
-                                  "legend.fontsize": 12, "legend.framealpha": 0.9})
+    rc = {"font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12,
+          "xtick.labelsize": 12, "ytick.labelsize": 12,
+          "legend.fontsize": 12, "legend.framealpha": 0.9}
+    return matplotlib.rc_context({**rc, **_korean_rc()})
+
+
+def _korean_rc() -> dict:
+    """In Korean (``w2vlib.set_language("ko")``), a font family with Hangul for the plots,
+    even when ``notebook.setup(language="ko")`` was not called; in English, nothing."""
+    from w2vlib.i18n import get_language
+
+    if get_language() != "ko":
+        return {}
+    from w2vlib.study.figures import korean_family
+
+    return {"font.family": korean_family(), "axes.unicode_minus": True}
 
 
 def slider_style() -> dict:
@@ -141,17 +154,21 @@ def plain_text(markup: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 
-#: Fonts with Hangul that matplotlib may know; the first one installed draws the Korean terms.
+#: Fonts with Hangul that matplotlib may know; the first one found draws the Korean terms.
 KOREAN_FONTS = ("NanumGothic", "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic",
                 "AppleGothic", "UnDotum")
 
 
 def korean_font() -> str | None:
-    """The name of an installed font with Hangul (see :data:`KOREAN_FONTS`), or None."""
-    from matplotlib import font_manager
+    """The name of a font with Hangul (see :data:`KOREAN_FONTS`), or None.
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in KOREAN_FONTS if name in names), None)
+    The NanumGothic bundled by koreanize-matplotlib (a dependency) is registered with
+    matplotlib first (:func:`w2vlib.study.figures.korean_font`), so a fresh machine without
+    any Korean font installed still draws the Korean terms in the pictures.
+    """
+    from w2vlib.study.figures import korean_font as registered
+
+    return registered()
 
 
 def drawable(text: str, font: str | None) -> str:
