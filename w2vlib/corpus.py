@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
+from .i18n import N_, _
+
 __all__ = [
     "UnknownWordError",
     "close_matches",
@@ -43,19 +45,22 @@ class UnknownWordError(KeyError):
         super().__init__(word)
 
     def __str__(self) -> str:
-        msg = f"{self.word!r} is not in the vocabulary"
+        # in the language in use when the message is read; the note when it was made
+        msg = _("{word!r} is not in the vocabulary").format(word=self.word)
         if self.suggestions:
-            msg += "; close matches: " + ", ".join(repr(s) for s in self.suggestions)
+            msg += _("; close matches: {words}").format(
+                words=", ".join(repr(s) for s in self.suggestions))
         if self.note:
             msg += f"; {self.note}"
         return msg
 
 
 # The messages of close matches (one place, for the translation layer).
-_ENGLISH_ONLY = "the vocabulary is English only (lower-case English words): type an English word"
-_HANGUL = ("the vocabulary is English only, as the Penn Treebank is (lower-case English "
-           "words): type the word in English")
-_FOR_EXAMPLE = ", e.g. {words}"
+_ENGLISH_ONLY = N_("the vocabulary is English only (lower-case English words): type an English "
+                   "word")
+_HANGUL = (N_("the vocabulary is English only, as the Penn Treebank is (lower-case English "
+              "words): type the word in English"))
+_FOR_EXAMPLE = N_(", e.g. {words}")
 #: A few words a Korean study group tries first, and their English entries.
 KOREAN_HINTS = {"왕": "king", "여왕": "queen", "남자": "man", "여자": "woman", "회사": "company",
                 "주식": "stock", "시장": "market", "돈": "money", "월요일": "monday",
@@ -83,12 +88,13 @@ def foreign_word_note(word: str, vocab: Iterable[str] = ()) -> str:
     if script == "latin":
         return ""
     if script == "other":
-        return _ENGLISH_ONLY
+        return _(_ENGLISH_ONLY)
     vocab = vocab if isinstance(vocab, (set, frozenset, Mapping)) else set(vocab)
     english = KOREAN_HINTS.get(word.strip())
     words = [english] if english and english in vocab else ["king", "company", "stock"]
     words = [w for w in words if w in vocab] if vocab else words
-    return _HANGUL + (_FOR_EXAMPLE.format(words=", ".join(repr(w) for w in words)) if words else "")
+    return _(_HANGUL) + (_(_FOR_EXAMPLE).format(words=", ".join(repr(w) for w in words))
+                         if words else "")
 
 
 def close_matches(word: str, vocab: Iterable[str], n: int = 3) -> list[str]:
@@ -133,7 +139,8 @@ def word_id(word: str, word_to_id: Mapping[str, int]) -> int:
     1
     """
     if not isinstance(word, str):
-        raise TypeError(f"a word must be a str, not {type(word).__name__} ({word!r})")
+        raise TypeError(_("a word must be a str, not {type} ({word!r})").format(
+                            type=type(word).__name__, word=word))
     try:
         return word_to_id[word]
     except KeyError:
@@ -166,10 +173,10 @@ def preprocess(text: str) -> tuple[np.ndarray, dict[str, int], dict[int, str]]:
     '.'
     """
     if not isinstance(text, str):
-        raise TypeError(f"preprocess() takes a str, not {type(text).__name__}")
+        raise TypeError(_("preprocess() takes a str, not {type}").format(type=type(text).__name__))
     words = _TOKEN.findall(text.lower())
     if not words:
-        raise ValueError("preprocess() was given no words")
+        raise ValueError(_("preprocess() was given no words"))
     word_to_id, id_to_word = build_vocab(words)
     corpus = np.array([word_to_id[w] for w in words], dtype=np.int64)
     return corpus, word_to_id, id_to_word
@@ -188,14 +195,16 @@ def create_contexts_target(corpus: np.ndarray, window_size: int = 1) -> tuple[np
     """
     corpus = np.asarray(corpus)
     if corpus.ndim != 1 or not np.issubdtype(corpus.dtype, np.integer):
-        raise TypeError(f"corpus must be a 1-D array of integer word ids, got shape "
-                        f"{corpus.shape} and dtype {corpus.dtype}")
+        raise TypeError(_("corpus must be a 1-D array of integer word ids, got shape "
+                          "{corpus_shape} and dtype {dtype}").format(
+                            corpus_shape=corpus.shape, dtype=corpus.dtype))
     if not isinstance(window_size, (int, np.integer)) or window_size < 1:
-        raise ValueError(f"window_size must be a positive int, got {window_size!r}")
+        raise ValueError(_("window_size must be a positive int, got {window_size!r}").format(
+                             window_size=window_size))
     T = len(corpus)
     if T <= 2 * window_size:
-        raise ValueError(f"a corpus of {T} words has no target with {window_size} "
-                         f"context words on each side")
+        raise ValueError(_("a corpus of {T} words has no target with {window_size} "
+                           "context words on each side").format(T=T, window_size=window_size))
     target = corpus[window_size:T - window_size]
     offsets = [o for o in range(-window_size, window_size + 1) if o != 0]
     positions = np.arange(window_size, T - window_size)
@@ -211,10 +220,10 @@ def convert_one_hot(ids: np.ndarray, vocab_size: int) -> np.ndarray:
     """
     ids = np.asarray(ids)
     if not np.issubdtype(ids.dtype, np.integer):
-        raise TypeError(f"word ids must be integers, got dtype {ids.dtype}")
+        raise TypeError(_("word ids must be integers, got dtype {dtype}").format(dtype=ids.dtype))
     if ids.size and (ids.min() < 0 or ids.max() >= vocab_size):
-        raise ValueError(f"word ids must lie in [0, {vocab_size}), got range "
-                         f"[{ids.min()}, {ids.max()}]")
+        raise ValueError(_("word ids must lie in [0, {vocab_size}), got range "
+                           "[{min}, {max}]").format(vocab_size=vocab_size, min=ids.min(), max=ids.max()))
     one_hot = np.zeros(ids.shape + (vocab_size,), dtype=np.int32)
     np.put_along_axis(one_hot, ids[..., None], 1, axis=-1)
     return one_hot

@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from .corpus import word_id
+from .i18n import N_, _, ljust, rjust
 
 __all__ = ["cos_similarity", "normalize_rows", "check_word_matrix", "most_similar", "analogy",
            "SEMANTIC_SECTIONS", "load_analogy_questions", "evaluate_analogies", "AnalogyReport", "main"]
@@ -47,7 +48,8 @@ def cos_similarity(x: np.ndarray, y: np.ndarray, eps: float = 1e-8) -> float:
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if x.shape != y.shape or x.ndim != 1:
-        raise ValueError(f"cos_similarity needs two vectors of one shape (H,), got {x.shape} and {y.shape}")
+        raise ValueError(_("cos_similarity needs two vectors of one shape (H,), got {x_shape} "
+                           "and {y_shape}").format(x_shape=x.shape, y_shape=y.shape))
     return float(x @ y / ((np.linalg.norm(x) + eps) * (np.linalg.norm(y) + eps)))
 
 
@@ -55,7 +57,7 @@ def normalize_rows(W: np.ndarray, eps: float = 1e-8) -> np.ndarray:
     """``W: (V, H)`` with every row scaled to unit length (zero rows stay zero)."""
     W = np.asarray(W)
     if W.ndim != 2:
-        raise ValueError(f"a word matrix must have shape (V, H), got {W.shape}")
+        raise ValueError(_("a word matrix must have shape (V, H), got {W_shape}").format(W_shape=W.shape))
     W = W.astype(np.float32, copy=False) if W.dtype != np.float64 else W
     return W / (np.linalg.norm(W, axis=1, keepdims=True) + eps)
 
@@ -70,10 +72,12 @@ def check_word_matrix(word_matrix: np.ndarray, word_to_id: Mapping[str, int],
     """
     word_matrix = np.asarray(word_matrix)
     if word_matrix.ndim != 2:
-        raise ValueError(f"{name} must have shape (V, H), got {word_matrix.shape}")
+        raise ValueError(_("{name} must have shape (V, H), got {word_matrix_shape}").format(
+                             name=name, word_matrix_shape=word_matrix.shape))
     if len(word_to_id) > word_matrix.shape[0]:
-        raise ValueError(f"the vocabulary has {len(word_to_id):,} words but {name} only "
-                         f"{word_matrix.shape[0]:,} rows")
+        raise ValueError(_("the vocabulary has {n_word_to_id:,} words but {name} only "
+                           "{shape_0:,} rows").format(
+                             n_word_to_id=len(word_to_id), name=name, shape_0=word_matrix.shape[0]))
     _check_ids(word_to_id, word_matrix.shape[0], name)
     _check_finite(word_matrix, word_to_id, name)
     return word_matrix
@@ -84,11 +88,13 @@ def _check_ids(word_to_id: Mapping[str, int], n_rows: int, name: str) -> None:
     if not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in ids):
         word, i = next((w, i) for w, i in word_to_id.items()
                        if not isinstance(i, (int, np.integer)) or isinstance(i, bool))
-        raise TypeError(f"word_to_id[{word!r}] is {i!r}: word ids must be ints (row numbers)")
+        raise TypeError(_("word_to_id[{word!r}] is {i!r}: word ids must be ints (row numbers)").format(
+                            word=word, i=i))
     if ids and not 0 <= min(ids) <= max(ids) < n_rows:
         word, i = next((w, i) for w, i in word_to_id.items() if not 0 <= i < n_rows)
-        raise ValueError(f"word_to_id[{word!r}] is {i}, but the rows of {name} are numbered "
-                         f"0 to {n_rows - 1}: every word id must name a row")
+        raise ValueError(_("word_to_id[{word!r}] is {i}, but the rows of {name} are numbered "
+                           "0 to {value}: every word id must name a row").format(
+                             word=word, i=i, name=name, value=n_rows - 1))
 
 
 def _check_finite(word_matrix: np.ndarray, word_to_id: Mapping[str, int], name: str) -> None:
@@ -99,11 +105,13 @@ def _check_finite(word_matrix: np.ndarray, word_to_id: Mapping[str, int], name: 
         return
     bad = np.flatnonzero(~finite)
     words = {i: w for w, i in word_to_id.items()}
-    shown = ", ".join(f"row {r} ({words[r]!r})" if r in words else f"row {r}" for r in bad[:5])
-    more = f" and {len(bad) - 5:,} more" if len(bad) > 5 else ""
-    raise ValueError(f"{name} has {len(bad):,} row(s) holding NaN or inf: {shown}{more}. They "
-                     f"make every similarity NaN; if training diverged, train again with a "
-                     f"smaller learning rate")
+    shown = ", ".join(_("row {r} ({word!r})").format(r=r, word=words[r]) if r in words
+                      else _("row {r}").format(r=r) for r in bad[:5])
+    more = _(" and {n:,} more").format(n=len(bad) - 5) if len(bad) > 5 else ""
+    raise ValueError(_("{name} has {n_bad:,} row(s) holding NaN or inf: {shown}{more}. They "
+                       "make every similarity NaN; if training diverged, train again with a "
+                       "smaller learning rate").format(
+                           name=name, n_bad=len(bad), shown=shown, more=more))
 
 
 def _words_of(rows, id_to_word, n_rows: int) -> list[str]:
@@ -116,16 +124,17 @@ def _words_of(rows, id_to_word, n_rows: int) -> list[str]:
         except (KeyError, IndexError):
             missing.append(i)
     if missing:
-        raise ValueError(f"id_to_word has no word for row(s) {missing[:5]} of word_matrix ({n_rows:,} "
-                         f"rows): every row needs a word; build it from word_to_id with "
-                         f"{{i: w for w, i in word_to_id.items()}}")
+        raise ValueError(_("id_to_word has no word for row(s) {missing} of word_matrix ({n_rows:,} "
+                           "rows): every row needs a word; build it from word_to_id with "
+                           "{{i: w for w, i in word_to_id.items()}}").format(
+                             missing=missing[:5], n_rows=n_rows))
     return words
 
 
 def _top(scores: np.ndarray, exclude: Sequence[int], top: int,
          id_to_word: Mapping[int, str]) -> list[tuple[str, float]]:
     if not isinstance(top, (int, np.integer)) or top < 1:
-        raise ValueError(f"top must be a positive int, got {top!r}")
+        raise ValueError(_("top must be a positive int, got {top!r}").format(top=top))
     scores = scores.astype(np.float64, copy=True)
     scores[list(exclude)] = -np.inf
     top = min(top, int(np.isfinite(scores).sum()))
@@ -180,6 +189,8 @@ def analogy(a: str, b: str, c: str, word_to_id: Mapping[str, int], id_to_word: M
 
 #: The five sections of the Google analogy set that test meaning; the other
 #: nine (``gram1`` .. ``gram9``) test grammar (syntax).
+#: the three rows of the summary, as printed
+_KINDS = {"semantic": N_("semantic"), "syntactic": N_("syntactic"), "total": N_("total")}
 SEMANTIC_SECTIONS = ("capital-common-countries", "capital-world", "currency", "city-in-state", "family")
 
 
@@ -197,8 +208,9 @@ def _text_lines(path) -> list[str]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[:e.start].count(b"\n") + 1
-        raise ValueError(f"{str(path)!r} line {line}: {raw[e.start:e.start + 4]!r} is not UTF-8 "
-                         f"text; save the file as UTF-8") from None
+        raise ValueError(_("{path!r} line {line}: {raw!r} is not UTF-8 "
+                           "text; save the file as UTF-8").format(
+                             path=str(path), line=line, raw=raw[e.start:e.start + 4])) from None
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")   # as open() splits lines
 
 
@@ -213,7 +225,7 @@ def load_analogy_questions(path=None, lowercase: bool = True) -> dict[str, list[
 
     path = Path(path) if path is not None else default_questions_path()
     if not path.is_file():
-        raise FileNotFoundError(f"no analogy questions at {str(path)!r}")
+        raise FileNotFoundError(_("no analogy questions at {path!r}").format(path=str(path)))
     sections: dict[str, list[tuple[str, str, str, str]]] = {}
     current = None
     lines = _text_lines(path)
@@ -227,8 +239,8 @@ def load_analogy_questions(path=None, lowercase: bool = True) -> dict[str, list[
             continue
         words = line.lower().split() if lowercase else line.split()
         if len(words) != 4 or current is None:
-            raise ValueError(f"{str(path)!r} line {lineno}: expected a ': section' line or "
-                             f"four words, got {line!r}")
+            raise ValueError(_("{path!r} line {lineno}: expected a ': section' line or "
+                               "four words, got {line!r}").format(path=str(path), lineno=lineno, line=line))
         sections[current].append(tuple(words))
     return sections
 
@@ -265,7 +277,8 @@ class AnalogyReport:
 
     def table(self, by_section: bool = False) -> str:
         """A plain-text table (percentages), short enough for a notebook output."""
-        lines = [f"{'':<28}{'questions':>10}{'covered':>9}{'top-1':>8}{'top-5':>8}"]
+        lines = ["".join([ljust("", 28), rjust(_("questions"), 10), rjust(_("covered"), 9),
+                          rjust(_("top-1"), 8), rjust(_("top-5"), 8)])]
         if by_section:
             for r in self.rows:
                 n = r["covered"]
@@ -274,7 +287,7 @@ class AnalogyReport:
                 lines.append(f"{r['section']:<28}{r['questions']:>10,}{n:>9,}{t1:>8}{t5:>8}")
             lines.append("")
         for kind, s in self.summary().items():
-            lines.append(f"{kind:<28}{s['questions']:>10,}{s['covered']:>9,}"
+            lines.append(f"{ljust(_(_KINDS[kind]), 28)}{s['questions']:>10,}{s['covered']:>9,}"
                          f"{100 * s['top1']:7.1f}%{100 * s['top5']:7.1f}%")
         return "\n".join(lines)
 
@@ -294,10 +307,11 @@ def evaluate_analogies(word_vecs: np.ndarray, word_to_id: Mapping[str, int], que
     """
     W = check_word_matrix(word_vecs, word_to_id, name="word_vecs")
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
-        raise TypeError(f"batch_size must be a positive int, got {batch_size!r}")
+        raise TypeError(_("batch_size must be a positive int, got {batch_size!r}").format(
+                            batch_size=batch_size))
     if batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int (questions scored at once), "
-                         f"got {batch_size}")
+        raise ValueError(_("batch_size must be a positive int (questions scored at once), "
+                           "got {batch_size}").format(batch_size=batch_size))
     if questions is None:
         questions = load_analogy_questions()
     unit = normalize_rows(W) if normalize else W.astype(np.float32, copy=False)
@@ -355,7 +369,7 @@ def _parser():
 def _print_neighbours(wv, words, top: int) -> None:
     from .corpus import UnknownWordError
 
-    print(f"\nnearest neighbours (cosine, top {top})")
+    print("\n" + _("nearest neighbours (cosine, top {top})").format(top=top))
     for w in words:
         try:
             near = most_similar(w, wv.word_to_id, wv.id_to_word, wv.word_vecs, top=top)
@@ -380,52 +394,56 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.top < 1:
-        parser.error(f"--top must be >= 1, got {args.top}")
+        parser.error(_("--top must be >= 1, got {top}").format(top=args.top))
 
     def fail(message: str) -> int:
-        print(f"error: {message}", file=sys.stderr)
+        print(_("error: {message}").format(message=message), file=sys.stderr)
         return 2
 
     unreadable = (FileNotFoundError, ValueError, OSError, UnicodeDecodeError)
     try:
         wv = load_vectors(args.vectors)
     except unreadable as e:
-        return fail(f"cannot read vectors: {e}")
+        return fail(_("cannot read vectors: {error}").format(error=e))
     except MemoryError:
-        return fail(f"cannot read vectors: {args.vectors!r} is too large for the memory free")
+        return fail(_("cannot read vectors: {path!r} is too large for the memory free").format(
+            path=args.vectors))
     try:
         questions = load_analogy_questions(args.questions)
     except unreadable as e:
-        return fail(f"cannot read analogy questions: {e}")
+        return fail(_("cannot read analogy questions: {error}").format(error=e))
     wanted = args.similarity.lower() != "none"
     named = args.similarity in sim.SIMILARITY_FILES
     sim_path = None
     if wanted:
         sim_path = sim.find_similarity_file(args.similarity) if named else Path(args.similarity)
         if not named and not sim_path.is_file():
-            return fail(f"no similarity file at {str(sim_path)!r}")
+            return fail(_("no similarity file at {path!r}").format(path=str(sim_path)))
 
     V, H = wv.word_vecs.shape
-    print(f"vectors: {args.vectors}  ({V:,} words x {H} dimensions)")
-    scoring = "raw vectors, dot product (the book's)" if args.raw else "3CosAdd, unit vectors"
+    print(_("vectors: {vectors}  ({V:,} words x {H} dimensions)").format(
+        vectors=args.vectors, V=V, H=H))
+    scoring = _("raw vectors, dot product (the book's)") if args.raw else _("3CosAdd, unit vectors")
     report = evaluate_analogies(wv.word_vecs, wv.word_to_id, questions, normalize=not args.raw)
-    print(f"\nanalogies ({scoring}; accuracy over covered questions)")
+    print("\n" + _("analogies ({scoring}; accuracy over covered questions)").format(scoring=scoring))
     print(report.table(by_section=True))
     _print_neighbours(wv, args.words, args.top)
 
     print()
     if not wanted:
-        print("similarity: skipped (--similarity none)")
+        print(_("similarity: skipped (--similarity none)"))
     elif sim_path is None:
-        print(f"similarity: skipped ({sim.similarity_missing_message(args.similarity)})")
+        print(_("similarity: skipped ({why})").format(
+            why=sim.similarity_missing_message(args.similarity)))
     else:
         try:
             pairs = sim.load_word_pairs(sim_path)
         except (ValueError, OSError, UnicodeDecodeError) as e:
-            return fail(f"cannot read similarity pairs: {e}")
+            return fail(_("cannot read similarity pairs: {error}").format(error=e))
         name = args.similarity if named else sim_path.name
-        print(f"similarity  {sim.evaluate_similarity(wv.word_vecs, wv.word_to_id, pairs, name=name)}")
-        print(f"            (pairs from {sim_path})")
+        score = sim.evaluate_similarity(wv.word_vecs, wv.word_to_id, pairs, name=name)
+        print(_("similarity  {score}").format(score=score))
+        print(_("            (pairs from {sim_path})").format(sim_path=sim_path))
     return 0
 
 

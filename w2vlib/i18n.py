@@ -26,11 +26,12 @@ import difflib
 import gettext
 import importlib.resources
 import os
+import unicodedata
 import warnings
 from pathlib import Path
 
 __all__ = ["LANGUAGES", "ENV_LANG", "DOMAIN", "set_language", "get_language", "_", "N_", "ngettext",
-           "localedir"]
+           "localedir", "display_width", "ljust", "rjust"]
 
 DOMAIN = "w2vlib"
 #: the languages w2vlib speaks; English is the source language (no catalog)
@@ -107,6 +108,29 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for the catalog without translating it now (module constants)."""
     return message
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced font: a Hangul syllable (or any wide character)
+    takes two, so tables line up in Korean too.
+
+    >>> display_width("top-1"), display_width("정확도")
+    (5, 6)
+    """
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(text))
+
+
+def ljust(text: str, width: int) -> str:
+    """``text`` padded with spaces on the right to ``width`` columns (``str.ljust`` by
+    :func:`display_width`; the same as ``f"{text:<{width}}"`` for English)."""
+    text = str(text)
+    return text + " " * max(0, width - display_width(text))
+
+
+def rjust(text: str, width: int) -> str:
+    """``text`` padded with spaces on the left to ``width`` columns (see :func:`ljust`)."""
+    text = str(text)
+    return " " * max(0, width - display_width(text)) + text
 
 
 def _from_environment() -> None:

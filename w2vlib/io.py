@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import word2vec_format as w2v
+from .i18n import _
 from .word2vec_format import VectorsFileError
 
 __all__ = ["WordVectors", "save_vectors", "load_vectors", "VectorsFileError"]
@@ -56,17 +57,19 @@ def _words_list(words: Mapping[int, str] | Sequence[str], n: int) -> list[str]:
     if isinstance(words, Mapping):
         missing = [i for i in range(n) if i not in words]
         if missing:
-            raise ValueError(f"id_to_word has no word for ids {missing[:5]} (vectors have {n} rows)")
+            raise ValueError(_("id_to_word has no word for ids {missing} (vectors have {n} rows)").format(
+                                 missing=missing[:5], n=n))
         words = [words[i] for i in range(n)]
     words = list(words)
     if len(words) != n:
-        raise ValueError(f"{len(words)} words for {n} vectors: they must match one to one")
+        raise ValueError(_("{n_words} words for {n} vectors: they must match one to one").format(
+                             n_words=len(words), n=n))
     for w in words:
         if not isinstance(w, str) or not w or any(ch in w2v.SEPARATORS for ch in w):
-            raise ValueError(f"word {w!r} cannot be saved: words must be non-empty strings "
-                             f"without white space")
+            raise ValueError(_("word {w!r} cannot be saved: words must be non-empty strings "
+                               "without white space").format(w=w))
     if len(set(words)) != n:
-        w2v.check_unique_words(words, "the word list has duplicates", lambda r: f"row {r}")
+        w2v.check_unique_words(words, _("the word list has duplicates"), lambda r: _("row {r}").format(r=r))
     return words
 
 
@@ -74,7 +77,8 @@ def file_format(path: Path, fmt: str | None = None) -> str:
     """The format of ``path``: ``fmt`` checked, or read from the suffix (.npz, .txt/.vec, .bin)."""
     if fmt is not None:
         if fmt not in _FORMATS:
-            raise ValueError(f"format must be 'npz', 'word2vec' or 'word2vec-binary', got {fmt!r}")
+            raise ValueError(_("format must be 'npz', 'word2vec' or 'word2vec-binary', got {fmt!r}").format(
+                                 fmt=fmt))
         return fmt
     if path.suffix == ".npz":
         return "npz"
@@ -82,8 +86,9 @@ def file_format(path: Path, fmt: str | None = None) -> str:
         return "word2vec"
     if path.suffix == ".bin":
         return "word2vec-binary"
-    raise ValueError(f"cannot tell the format of {str(path)!r} from its suffix: use .npz, "
-                     f".txt, .vec or .bin, or pass format='npz' / 'word2vec' / 'word2vec-binary'")
+    raise ValueError(_("cannot tell the format of {path!r} from its suffix: use .npz, "
+                       ".txt, .vec or .bin, or pass format='npz' / 'word2vec' / 'word2vec-binary'").format(
+                         path=str(path)))
 
 
 def exclusive_temp(path: Path) -> tuple[int, Path]:
@@ -112,15 +117,17 @@ def save_vectors(path: str | os.PathLike, word_vecs: np.ndarray,
     path = Path(path)
     word_vecs = np.asarray(word_vecs)
     if word_vecs.ndim != 2 or not np.issubdtype(word_vecs.dtype, np.floating):
-        raise ValueError(f"word_vecs must be a float array of shape (V, H), got "
-                         f"{word_vecs.shape} {word_vecs.dtype}")
+        raise ValueError(_("word_vecs must be a float array of shape (V, H), got "
+                           "{word_vecs_shape} {dtype}").format(
+                             word_vecs_shape=word_vecs.shape, dtype=word_vecs.dtype))
     words = _words_list(words, word_vecs.shape[0])
     fmt = file_format(path, format)
     meta_json = json.dumps(dict(meta or {}), sort_keys=True)
     with np.errstate(over="ignore"):
         stored = word_vecs.astype(dtype or word_vecs.dtype) if fmt == "npz" else word_vecs
-    w2v.check_finite_rows(stored, words, f"cannot save {str(path)!r} (nothing was written)",
-                          lambda r: f"row {r}")
+    w2v.check_finite_rows(stored, words, _("cannot save {path!r} (nothing was written)").format(
+                              path=str(path)),
+                          lambda r: _("row {r}").format(r=r))
     fd, tmp = exclusive_temp(path)
     try:
         if fmt == "word2vec":
@@ -144,7 +151,8 @@ def _vocab(words: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
 
 
 def _not_npz(path: Path, why: str) -> VectorsFileError:
-    return VectorsFileError(f"{str(path)!r} is not a w2vlib vectors .npz file: {why}")
+    return VectorsFileError(_("{path!r} is not a w2vlib vectors .npz file: {why}").format(
+                                path=str(path), why=why))
 
 
 def _npz_headers(path: Path) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
@@ -152,9 +160,9 @@ def _npz_headers(path: Path) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError):
-        raise _not_npz(path, "it is not a zip archive (empty, cut short, or another kind of file). "
-                             "Word2vec files are read by their suffix: .txt or .vec (text), "
-                             ".bin (binary)") from None
+        raise _not_npz(path, _("it is not a zip archive (empty, cut short, or another kind of file). "
+                               "Word2vec files are read by their suffix: .txt or .vec (text), "
+                               ".bin (binary)")) from None
     found = {}
     with zf:
         names = set(zf.namelist())
@@ -162,34 +170,38 @@ def _npz_headers(path: Path) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
             if name + ".npy" not in names:
                 if name == "meta":
                     continue
-                raise _not_npz(path, f"it has no array {name!r} (needs arrays 'vectors' and 'words')")
+                raise _not_npz(path, _("it has no array {name!r} (needs arrays 'vectors' and "
+                                       "'words')").format(name=name))
             try:
                 with zf.open(name + ".npy") as f:
                     version = np.lib.format.read_magic(f)
                     read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
                             else np.lib.format.read_array_header_2_0)
-                    shape, _, dtype = read(f)
+                    shape, _unused, dtype = read(f)
             except (ValueError, OSError, EOFError, zipfile.BadZipFile, RuntimeError) as e:
-                raise _not_npz(path, f"its array {name!r} is damaged ({e})") from None
+                raise _not_npz(path, _("its array {name!r} is damaged ({e})").format(
+                    name=name, e=e)) from None
             if dtype.hasobject:
-                raise _not_npz(path, f"its array {name!r} holds Python objects, which only pickle "
-                                     f"could load, and w2vlib never loads pickles")
+                raise _not_npz(path, _("its array {name!r} holds Python objects, which only pickle "
+                                       "could load, and w2vlib never loads pickles").format(name=name))
             found[name] = (shape, dtype)
     return found
 
 
 def _check_npz_sizes(path: Path, found: dict) -> None:
-    (shape, _), (wshape, _) = found["vectors"], found["words"]
+    (shape, _unused), (wshape, _unused) = found["vectors"], found["words"]
     if len(shape) != 2 or len(wshape) != 1 or wshape[0] != shape[0]:
         n = wshape[0] if len(wshape) == 1 else wshape
-        raise VectorsFileError(f"{str(path)!r}: {n} words for vectors of shape {shape}")
+        raise VectorsFileError(_("{path!r}: {n} words for vectors of shape {shape}").format(
+                                   path=str(path), n=n, shape=shape))
     unpacked = sum(int(np.prod(s)) * d.itemsize for s, d in found.values())
     size = path.stat().st_size
     if unpacked > max(NPZ_SMALL_BYTES, MAX_NPZ_EXPANSION * size):
         raise VectorsFileError(
-            f"{str(path)!r}: its arrays would unpack to {unpacked:,} bytes from a file of "
-            f"{size:,} bytes (more than {MAX_NPZ_EXPANSION} times its size): a damaged file or "
-            f"a zip bomb, so it was not unpacked")
+            _("{path!r}: its arrays would unpack to {unpacked:,} bytes from a file of "
+              "{size:,} bytes (more than {MAX_NPZ_EXPANSION} times its size): a damaged file or "
+              "a zip bomb, so it was not unpacked").format(
+                path=str(path), unpacked=unpacked, size=size, MAX_NPZ_EXPANSION=MAX_NPZ_EXPANSION))
 
 
 def _load_npz(path: Path) -> WordVectors:
@@ -200,9 +212,9 @@ def _load_npz(path: Path) -> WordVectors:
             words = [str(w) for w in z["words"]]
             meta = json.loads(str(z["meta"])) if "meta" in z.files else {}
     except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
-        raise _not_npz(path, f"(needs arrays 'vectors' and 'words'): {e}") from e
-    w2v.check_finite_rows(vecs, words, repr(str(path)), lambda r: f"row {r}")
-    w2v.check_unique_words(words, repr(str(path)), lambda r: f"row {r}")
+        raise _not_npz(path, _("(needs arrays 'vectors' and 'words'): {e}").format(e=e)) from e
+    w2v.check_finite_rows(vecs, words, repr(str(path)), lambda r: _("row {r}").format(r=r))
+    w2v.check_unique_words(words, repr(str(path)), lambda r: _("row {r}").format(r=r))
     return WordVectors(vecs, *_vocab(words), meta)
 
 
@@ -217,16 +229,16 @@ def load_vectors(path: str | os.PathLike, format: str | None = None,
     """
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"no vectors file at {str(path)!r}")
+        raise FileNotFoundError(_("no vectors file at {path!r}").format(path=str(path)))
     fmt = file_format(path, format)
     if fmt == "npz":
         return _load_npz(path)
     if fmt == "word2vec":
         vecs, words = w2v.read_text(path, unicode_errors)
-        where = lambda r: f"line {r + 2}"          # noqa: E731 -- the header is line 1
+        where = lambda r: _("line {n}").format(n=r + 2)    # noqa: E731 -- the header is line 1
     else:
         vecs, words = w2v.read_binary(path, unicode_errors)
-        where = lambda r: f"entry {r + 1}"         # noqa: E731
+        where = lambda r: _("entry {n}").format(n=r + 1)   # noqa: E731
     w2v.check_unique_words(words, repr(str(path)), where)
     w2v.check_finite_rows(vecs, words, repr(str(path)), where)
     return WordVectors(vecs, *_vocab(words), {})

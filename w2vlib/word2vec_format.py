@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .i18n import _
+
 __all__ = ["VectorsFileError", "read_text", "read_binary", "write_text", "write_binary",
            "check_finite_rows", "check_unique_words"]
 
@@ -47,11 +49,13 @@ def _parse_header(line: bytes, path: Path) -> tuple[int, int]:
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
         shown = line[:60].decode("utf-8", errors="backslashreplace").strip()
         raise VectorsFileError(
-            f"{_where(path)} line 1: the first line must be 'V H' (word count, dimension), got "
-            f"{shown!r}. A GloVe file has no such line: add one, e.g. '400000 100'")
+            _("{where} line 1: the first line must be 'V H' (word count, dimension), got "
+              "{shown!r}. A GloVe file has no such line: add one, e.g. '400000 100'").format(
+                where=_where(path), shown=shown))
     n, dim = int(parts[0]), int(parts[1])
     if n < 1 or dim < 1:
-        raise VectorsFileError(f"{_where(path)} line 1: the header '{n} {dim}' announces no vectors")
+        raise VectorsFileError(_("{where} line 1: the header '{n} {dim}' announces no vectors").format(
+                                   where=_where(path), n=n, dim=dim))
     return n, dim
 
 
@@ -59,9 +63,10 @@ def _check_size(path: Path, n: int, dim: int, available: int, min_bytes: int, ki
     """Refuse a header that promises more than the file can hold (before allocating)."""
     if min_bytes > available:
         raise VectorsFileError(
-            f"{_where(path)}: the header announces {n:,} words of {dim:,} numbers, which needs at "
-            f"least {min_bytes:,} bytes of {kind}, but the file has {available:,} after the header: "
-            f"is the header right, or was the file cut short?")
+            _("{where}: the header announces {n:,} words of {dim:,} numbers, which needs at "
+              "least {min_bytes:,} bytes of {kind}, but the file has {available:,} after the header: "
+              "is the header right, or was the file cut short?").format(
+                where=_where(path), n=n, dim=dim, min_bytes=min_bytes, kind=kind, available=available))
 
 
 def _decode(raw: bytes, path: Path, where: str, errors: str) -> str:
@@ -69,9 +74,10 @@ def _decode(raw: bytes, path: Path, where: str, errors: str) -> str:
         return raw.decode("utf-8", errors=errors)
     except UnicodeDecodeError:
         raise VectorsFileError(
-            f"{_where(path)} {where}: the word {raw[:40]!r} is not UTF-8 text. Save the file as "
-            f"UTF-8; if it is a binary word2vec file, name it .bin or pass "
-            f"format='word2vec-binary'; to read it anyway pass unicode_errors='replace'") from None
+            _("{where} {place}: the word {raw!r} is not UTF-8 text. Save the file as "
+              "UTF-8; if it is a binary word2vec file, name it .bin or pass "
+              "format='word2vec-binary'; to read it anyway pass unicode_errors='replace'").format(
+                where=_where(path), place=where, raw=raw[:40])) from None
 
 
 def _numbers(fields: Sequence[bytes], path: Path, lineno: int) -> np.ndarray:
@@ -83,9 +89,11 @@ def _numbers(fields: Sequence[bytes], path: Path, lineno: int) -> np.ndarray:
                 float(x)
             except ValueError:
                 shown = x[:30].decode("utf-8", errors="backslashreplace")
-                raise VectorsFileError(f"{_where(path)} line {lineno}: field {k}, {shown!r}, is "
-                                       f"not a number") from None
-        raise VectorsFileError(f"{_where(path)} line {lineno}: cannot read its numbers") from None
+                raise VectorsFileError(_("{where} line {lineno}: field {k}, {shown!r}, is "
+                                         "not a number").format(
+                                           where=_where(path), lineno=lineno, k=k, shown=shown)) from None
+        raise VectorsFileError(_("{where} line {lineno}: cannot read its numbers").format(
+                                   where=_where(path), lineno=lineno)) from None
 
 
 def read_text(path: Path, unicode_errors: str = "strict") -> tuple[np.ndarray, list[str]]:
@@ -95,28 +103,32 @@ def read_text(path: Path, unicode_errors: str = "strict") -> tuple[np.ndarray, l
         first = f.readline(1024)
         n, dim = _parse_header(first[3:] if first.startswith(_BOM) else first, path)
         # the shortest vector line is "w 0 0 ... 0": 1 + 2*dim bytes, then a newline
-        _check_size(path, n, dim, size - f.tell(), n * (2 * dim + 2) - 1, "vector lines")
+        _check_size(path, n, dim, size - f.tell(), n * (2 * dim + 2) - 1, _("vector lines"))
         vecs = np.empty((n, dim), dtype=np.float32)
         words: list[str] = []
         for lineno, line in enumerate(f, start=2):
             fields = line.split()        # ASCII white space: blanks, tabs, CR, LF
             if len(words) == n:
                 if fields:
-                    raise VectorsFileError(f"{_where(path)} line {lineno}: more than the {n:,} "
-                                           f"words the header announces")
+                    raise VectorsFileError(_("{where} line {lineno}: more than the {n:,} "
+                                             "words the header announces").format(
+                                               where=_where(path), lineno=lineno, n=n))
                 continue
             if len(fields) != dim + 1:
-                got = "an empty line" if not fields else f"{len(fields)} fields"
+                got = _("an empty line") if not fields else _("{n} fields").format(n=len(fields))
                 binary = any(b < 32 and b not in b"\t\r\n\v\f" for b in line)
-                hint = " (a binary word2vec file? name it .bin)" if binary else ""
-                raise VectorsFileError(f"{_where(path)} line {lineno}: expected a word and {dim} "
-                                       f"numbers, got {got}{hint}")
-            words.append(_decode(fields[0], path, f"line {lineno}", unicode_errors))
+                hint = _(" (a binary word2vec file? name it .bin)") if binary else ""
+                raise VectorsFileError(_("{where} line {lineno}: expected a word and {dim} "
+                                         "numbers, got {got}{hint}").format(
+                                           where=_where(path), lineno=lineno, dim=dim, got=got,
+                                           hint=hint))
+            words.append(_decode(fields[0], path, _("line {n}").format(n=lineno), unicode_errors))
             with np.errstate(over="ignore"):       # 1e39 becomes inf, reported below
                 vecs[len(words) - 1] = _numbers(fields[1:], path, lineno)
     if len(words) != n:
-        raise VectorsFileError(f"{_where(path)}: the header announces {n:,} words but the file has "
-                               f"{len(words):,} (truncated?)")
+        raise VectorsFileError(_("{where}: the header announces {n:,} words but the file has "
+                                 "{n_words:,} (truncated?)").format(
+                                   where=_where(path), n=n, n_words=len(words)))
     return vecs, words
 
 
@@ -126,12 +138,13 @@ def read_binary(path: Path, unicode_errors: str = "strict") -> tuple[np.ndarray,
     with open(path, "rb") as f:
         if int.from_bytes(f.read(4), "little") == _FASTTEXT_MAGIC:
             raise VectorsFileError(
-                f"{_where(path)} is a fastText model, not word2vec vectors: read the .vec file "
-                f"fastText wrote beside it, or load the model with fasttext.load_model")
+                _("{where} is a fastText model, not word2vec vectors: read the .vec file "
+                  "fastText wrote beside it, or load the model with fasttext.load_model").format(
+                    where=_where(path)))
         f.seek(0)
         n, dim = _parse_header(f.readline(1024), path)
         start = f.tell()
-        _check_size(path, n, dim, size - start, n * (2 + 4 * dim), "word entries")
+        _check_size(path, n, dim, size - start, n * (2 + 4 * dim), _("word entries"))
         _refuse_text(f.readline(64 * dim + 1024), dim, path)
         vecs = np.empty((n, dim), dtype=np.float32)
         with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
@@ -147,8 +160,9 @@ def _refuse_text(line: bytes, dim: int, path: Path) -> None:
             [float(x) for x in fields[1:]]
         except ValueError:
             return
-        raise VectorsFileError(f"{_where(path)} line 2 looks like word2vec text, not binary: name "
-                               f"the file .txt or .vec, or pass format='word2vec'")
+        raise VectorsFileError(_("{where} line 2 looks like word2vec text, not binary: name "
+                                 "the file .txt or .vec, or pass format='word2vec'").format(
+                                   where=_where(path)))
 
 
 def _binary_entries(m, pos: int, vecs: np.ndarray, path: Path, errors: str) -> list[str]:
@@ -159,18 +173,20 @@ def _binary_entries(m, pos: int, vecs: np.ndarray, path: Path, errors: str) -> l
             pos += 1
         blank = m.find(b" ", pos, pos + MAX_WORD_BYTES)
         if blank <= pos or blank + 1 + nbytes > size:
-            problem = ("ends" if pos >= size or blank + 1 + nbytes > size
-                       else "has no word followed by a blank")
+            problem = (_("ends") if pos >= size or blank + 1 + nbytes > size
+                       else _("has no word followed by a blank"))
             raise VectorsFileError(
-                f"{_where(path)} entry {i + 1} (byte {pos:,}): the file {problem} there, but the "
-                f"header announces {n:,} words of {dim} float32 numbers (truncated, or a text "
-                f"file? name text files .txt or .vec)")
-        words.append(_decode(m[pos:blank], path, f"entry {i + 1} (byte {pos:,})", errors))
+                _("{where} entry {entry} (byte {pos:,}): the file {problem} there, but the "
+                  "header announces {n:,} words of {dim} float32 numbers (truncated, or a text "
+                  "file? name text files .txt or .vec)").format(
+                    where=_where(path), entry=i + 1, pos=pos, problem=problem, n=n, dim=dim))
+        place = _("entry {n} (byte {pos:,})").format(n=i + 1, pos=pos)
+        words.append(_decode(m[pos:blank], path, place, errors))
         vecs[i] = np.frombuffer(m[blank + 1:blank + 1 + nbytes], dtype="<f4")
         pos = blank + 1 + nbytes
     if m[pos:pos + 64].strip():
-        raise VectorsFileError(f"{_where(path)} byte {pos:,}: more data after the {n:,} words "
-                               f"the header announces")
+        raise VectorsFileError(_("{where} byte {pos:,}: more data after the {n:,} words "
+                                 "the header announces").format(where=_where(path), pos=pos, n=n))
     return words
 
 
@@ -191,7 +207,7 @@ def write_binary(f, vecs: np.ndarray, words: Sequence[str]) -> None:
 
 def _listing(rows: Sequence[int], words: Sequence[str], where: Callable[[int], str]) -> str:
     shown = ", ".join(f"{words[r]!r} ({where(r)})" for r in rows[:5])
-    return shown + (f" and {len(rows) - 5:,} more" if len(rows) > 5 else "")
+    return shown + (_(" and {n:,} more").format(n=len(rows) - 5) if len(rows) > 5 else "")
 
 
 def check_finite_rows(vecs: np.ndarray, words: Sequence[str], what: str,
@@ -203,10 +219,10 @@ def check_finite_rows(vecs: np.ndarray, words: Sequence[str], what: str,
         return
     bad = np.flatnonzero(~finite).tolist()
     raise VectorsFileError(
-        f"{what}: the vectors of {len(bad):,} word(s) hold NaN, inf or numbers too large to "
-        f"store (float32 holds up to 3.4e38, float16 up to 65504): {_listing(bad, words, where)}. "
-        f"Vectors like that make every similarity NaN; if training diverged, train again with "
-        f"a smaller learning rate")
+        _("{what}: the vectors of {n_bad:,} word(s) hold NaN, inf or numbers too large to "
+          "store (float32 holds up to 3.4e38, float16 up to 65504): {listing}. "
+          "Vectors like that make every similarity NaN; if training diverged, train again with "
+          "a smaller learning rate").format(what=what, n_bad=len(bad), listing=_listing(bad, words, where)))
 
 
 def check_unique_words(words: Sequence[str], what: str, where: Callable[[int], str]) -> None:
@@ -217,6 +233,7 @@ def check_unique_words(words: Sequence[str], what: str, where: Callable[[int], s
             rows = [r for r, x in enumerate(words) if x == w]
             places = ", ".join(where(r) for r in rows)
             raise VectorsFileError(
-                f"{what}: the word {w!r} appears {len(rows)} times ({places}); each word needs "
-                f"exactly one vector, so remove or rename the extra ones")
+                _("{what}: the word {w!r} appears {n_rows} times ({places}); each word needs "
+                  "exactly one vector, so remove or rename the extra ones").format(
+                    what=what, w=w, n_rows=len(rows), places=places))
         first[w] = i

@@ -14,12 +14,11 @@ report with the next step (:data:`~w2vlib.study.check.next_steps.NEXT_STEPS`).
 from __future__ import annotations
 
 import textwrap
-import unicodedata
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from w2vlib.i18n import N_, _
+from w2vlib.i18n import N_, _, display_width
 
 from .next_steps import NEXT_STEPS
 
@@ -45,11 +44,6 @@ _PASS, _FAIL, _TODO = N_("PASS"), N_("FAIL"), N_("TODO")
 _RAISED = N_("{what} raised {type}: {error}")
 _YOUR_CODE_RAISED = N_("your code raised {type}: {error}")
 _CONSTRUCTING = N_("constructing {what}")
-
-
-def _width(text: str) -> int:
-    """Columns ``text`` takes on screen (a Hangul syllable takes two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 @dataclass
@@ -122,14 +116,14 @@ class CheckResult:
             lines.append(f"  {_(_PASS) if ok else _(_FAIL)}  {_(name)}")
             if not ok and hint:
                 lines.append(textwrap.fill(hint, width=92, initial_indent=hint_indent,
-                                           subsequent_indent=" " * _width(hint_indent),
+                                           subsequent_indent=" " * display_width(hint_indent),
                                            break_long_words=False, break_on_hyphens=False))
         if stubs:
             lines.append(_(_NOT_WRITTEN_TAIL))
         if self.passed and self.next_step:
             nxt = _(_NEXT)
             lines.append(textwrap.fill(_(self.next_step), width=92, initial_indent=nxt,
-                                       subsequent_indent=" " * _width(nxt),
+                                       subsequent_indent=" " * display_width(nxt),
                                        break_long_words=False, break_on_hyphens=False))
         return "\n".join(lines)
 
