@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import copy
 import hashlib
 import json
@@ -48,13 +49,20 @@ from pathlib import Path
 
 import nbformat
 
+from w2vlib.i18n import _, get_language, set_language
+
 SOLUTION_TAG = "solution"
 HEADING = "## Solutions"
 NEW_HEADING = "## Your solutions"
+#: the same headings in the Korean edition (notebooks/ko/)
+HEADING_KO = "## 풀이"
+NEW_HEADING_KO = "## 나의 풀이"
 
 _NOTEBOOK_NAME = re.compile(r"^\d\d_.*\.ipynb$")
 # a label comment of a solution cell: "# Exercise 2", "# 3. vector length ..."
-_CODE_LABEL = re.compile(r"^#\s*(?:Exercise\s+(\d+)\b.*|(\d+)\.\s.*)$", re.IGNORECASE)
+# (Korean edition: "# 연습 문제 2", "# 연습 2")
+_CODE_LABEL = re.compile(r"^#\s*(?:(?:Exercise|연습(?:\s*문제)?)\s*(\d+)\b.*|(\d+)\.\s.*)$",
+                         re.IGNORECASE)
 # a bold label opening a markdown solution cell: "**1. Predict the damage.**"
 _MD_LABEL = re.compile(r"^(\*\*(\d+)\.[^*]*\*\*)")
 # per-cell metadata written by running a notebook
@@ -66,7 +74,26 @@ def _is_heading2(line: str) -> bool:
 
 
 def _is_solutions_heading(line: str) -> bool:
-    return line.rstrip() == HEADING
+    return line.rstrip() in (HEADING, HEADING_KO)
+
+
+def notebook_language(nb) -> str:
+    """``"ko"`` for a notebook of the Korean edition (its setup cell chooses Korean), else ``"en"``."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            return "ko" if re.search(r"""setup\(\s*language\s*=\s*['"]ko['"]""", cell.source) else "en"
+    return "en"
+
+
+@contextlib.contextmanager
+def _speaking(language: str):
+    """Messages in ``language`` while inside (the learner copy of a Korean notebook is Korean)."""
+    before = get_language()
+    set_language(language)
+    try:
+        yield
+    finally:
+        set_language(before)
 
 
 def _code_label(source: str) -> tuple[str | None, int | None]:
@@ -125,14 +152,15 @@ def _signatures(source: str) -> list[str]:
 
 def stub_code(source: str, number: int | None) -> str:
     """The stub that replaces a solution code cell."""
-    label, _ = _code_label(source)
-    todo = "# TODO: your solution here" + (f" (exercise {number})" if number is not None else "")
+    label, _number = _code_label(source)
+    todo = (_("# TODO: your solution here (exercise {number})").format(number=number)
+            if number is not None else _("# TODO: your solution here"))
     lines = ([label] if label else []) + [todo]
     sigs = _signatures(source)
     lines += sigs if sigs else ["..."]
     checks = _check_lines(source)
     if checks:
-        lines += ["", "# run the auto-check on your solution:"] + checks
+        lines += ["", _("# run the auto-check on your solution:")] + checks
     return "\n".join(lines)
 
 
@@ -153,7 +181,8 @@ def _check_lines(source: str) -> list[str]:
 def stub_markdown(source: str, full_notebook: str) -> str:
     """The placeholder that replaces a markdown cell of a worked solution."""
     m = _MD_LABEL.match(source.strip())
-    note = f"*(Your answer here. The worked solution is in the full notebook `{full_notebook}`.)*"
+    note = _("*(Your answer here. The worked solution is in the full notebook `{full_notebook}`.)*"
+             ).format(full_notebook=full_notebook)
     return f"{m.group(1)} {note}" if m else note
 
 
@@ -170,8 +199,15 @@ def _clean_cell(cell: nbformat.NotebookNode) -> None:
 def make_exercise(nb: nbformat.NotebookNode, full_notebook: str) -> tuple[nbformat.NotebookNode, dict]:
     """The learner copy of ``nb`` and a summary ``{"code": n, "markdown": m, "numbers": [...]}``.
 
-    ``full_notebook`` is the path of the original, named in the placeholders.
+    ``full_notebook`` is the path of the original, named in the placeholders. A notebook of the
+    Korean edition (:func:`notebook_language`) gets its stubs and notes in Korean.
     """
+    with _speaking(notebook_language(nb)):
+        return _make_exercise(nb, full_notebook)
+
+
+def _make_exercise(nb: nbformat.NotebookNode, full_notebook: str) -> tuple[nbformat.NotebookNode, dict]:
+    new_heading = NEW_HEADING_KO if get_language() == "ko" else NEW_HEADING
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)
     if "language_info" in nb.metadata:
@@ -182,11 +218,11 @@ def make_exercise(nb: nbformat.NotebookNode, full_notebook: str) -> tuple[nbform
     number: int | None = None
     counter = 0
     summary = {"code": 0, "markdown": 0, "numbers": []}
-    intro = (
+    intro = _(
         "Write your own solutions in the cells below; each stub names its exercise.\n"
         "The worked solutions, which check themselves with `assert`, are in the full notebook\n"
-        f"`{full_notebook}` (try first, then compare)."
-    )
+        "`{full_notebook}` (try first, then compare)."
+    ).format(full_notebook=full_notebook)
     for cell in nb.cells:
         _clean_cell(cell)
         tagged = SOLUTION_TAG in cell.metadata.get("tags", [])
@@ -200,7 +236,7 @@ def make_exercise(nb: nbformat.NotebookNode, full_notebook: str) -> tuple[nbform
                 s = starts[0]
                 after = [i for i in heads if i > s]
                 tail = lines[after[0] :] if after else []
-                cell.source = "\n".join(lines[:s] + [NEW_HEADING, "", intro] + ([""] + tail if tail else []))
+                cell.source = "\n".join(lines[:s] + [new_heading, "", intro] + ([""] + tail if tail else []))
                 in_region = not tail
                 continue
             if in_region and heads:
@@ -221,7 +257,7 @@ def make_exercise(nb: nbformat.NotebookNode, full_notebook: str) -> tuple[nbform
             continue
         if cell.cell_type != "code" or not (in_region or tagged):
             continue
-        _, label_number = _code_label(cell.source)
+        _label, label_number = _code_label(cell.source)
         if label_number is not None:
             labelled, number = True, label_number
         elif not labelled:  # unlabelled solutions are numbered in order
@@ -364,7 +400,8 @@ def generate(
     written = []
     for path in originals:
         nb = nbformat.read(path, as_version=4)
-        copy_nb, summary = make_exercise(nb, f"notebooks/{path.name}")
+        edition = "notebooks/ko/" if notebook_language(nb) == "ko" else "notebooks/"
+        copy_nb, summary = make_exercise(nb, edition + path.name)
         out = _place(dest / path.name, _notebook_bytes(copy_nb), manifest, notes)
         if out is None:
             continue
