@@ -13,6 +13,8 @@ import re
 import ipywidgets as widgets
 import numpy as np
 
+from w2vlib.i18n import _
+
 from ...lab.timing import best_time, format_bytes, format_seconds
 from ..cost import input_layer_cost
 from .base import (
@@ -80,9 +82,9 @@ def parse_count(text: str) -> int:
     try:
         value = float(cleaned) * scale
     except ValueError:
-        raise ValueError(f"could not read “{raw}” as a number") from None
+        raise ValueError(_("could not read “{raw}” as a number").format(raw=raw)) from None
     if not np.isfinite(value) or value != int(value):
-        raise ValueError(f"“{raw}” is not a whole number")
+        raise ValueError(_("“{raw}” is not a whole number").format(raw=raw))
     return int(value)
 
 
@@ -105,7 +107,8 @@ class CostExplorer(Explorer):
                  corpus_words: int = 929_589):
         super().__init__()
         if not (isinstance(macs_per_second, numbers.Real) and macs_per_second > 0):
-            raise ValueError(f"macs_per_second must be a positive number, got {macs_per_second!r}")
+            raise ValueError(_("macs_per_second must be a positive number, got {value!r}").format(
+                value=macs_per_second))
         input_layer_cost(vocab_size, hidden_size, batch_size, context_size)   # validates
         self.hidden_size, self.batch_size, self.context_size = hidden_size, batch_size, context_size
         self.macs_per_second = float(macs_per_second)
@@ -113,7 +116,7 @@ class CostExplorer(Explorer):
         sizes = sorted(set(VOCAB_SIZES) | {int(vocab_size)})
         self.vocab = widgets.SelectionSlider(
             options=[(f"{v:,}", v) for v in sizes], value=int(vocab_size),
-            description="vocabulary size V", style=slider_style(), readout=False,
+            description=_("vocabulary size V"), style=slider_style(), readout=False,
             layout=widgets.Layout(width="400px"), continuous_update=True)
         self.vocab.add_class("w2v-ctl-vocab")
         # the slider's own readout is editable but cannot parse "1000000" (it blanked on
@@ -128,14 +131,16 @@ class CostExplorer(Explorer):
         self.vocab_msg._w2v_unwatched = True
         self._syncing = False
         R = batch_size * context_size
-        note = (f"Counted, not timed: a batch of {batch_size} targets × {context_size} context words "
-                f"= {R} rows, hidden size H = {hidden_size}, float32 weights. The one-hot MatMul "
-                f"does R·V·H multiply-adds forward and as many for dW; the Embedding copies R·H "
-                f"numbers forward and adds R·H back. Times assume "
-                f"{_sci(self.macs_per_second)} operations per second (one CPU core; measure yours "
-                f"with <code>w2vlib.study.widgets.measure_macs_per_second()</code>) and ignore the few µs "
-                f"every NumPy call costs. Epoch = {self.corpus_words:,} target words (PTB train).")
-        self._assemble("One-hot MatMul vs Embedding (임베딩 계층): what V costs",
+        note = _("Counted, not timed: a batch of {batch_size} targets × {context_size} context words "
+                 "= {R} rows, hidden size H = {hidden_size}, float32 weights. The one-hot MatMul "
+                 "does R·V·H multiply-adds forward and as many for dW; the Embedding copies R·H "
+                 "numbers forward and adds R·H back. Times assume "
+                 "{rate} operations per second (one CPU core; measure yours "
+                 "with <code>w2vlib.study.widgets.measure_macs_per_second()</code>) and ignore the few µs "
+                 "every NumPy call costs. Epoch = {corpus_words:,} target words (PTB train).").format(
+                     batch_size=batch_size, context_size=context_size, R=R, hidden_size=hidden_size,
+                     rate=_sci(self.macs_per_second), corpus_words=self.corpus_words)
+        self._assemble(_("One-hot MatMul vs Embedding (임베딩 계층): what V costs"),
                        [widgets.HBox([self.vocab, self.vocab_box]), self.vocab_msg], note, plot=True)
         self._refresh()
 
@@ -147,10 +152,11 @@ class CostExplorer(Explorer):
         try:
             V = parse_count(self.vocab_box.value)
             if not lo <= V <= hi:
-                raise ValueError(f"{V:,} is outside the slider's range")
+                raise ValueError(_("{V:,} is outside the slider's range").format(V=V))
         except ValueError as e:
-            self.vocab_msg.value = message_box(f"{esc(e)}: type a vocabulary size from {lo:,} "
-                                               f"to {hi:,}, e.g. 1000000, 1,000,000 or 1e6.")
+            self.vocab_msg.value = message_box(
+                _("{error}: type a vocabulary size from {lo:,} to {hi:,}, e.g. 1000000, "
+                  "1,000,000 or 1e6.").format(error=esc(e), lo=lo, hi=hi))
             return
         self.vocab_msg.value = ""
         if V not in self._stops():
@@ -190,20 +196,22 @@ class CostExplorer(Explorer):
         self.values = dict(c, vocab_size=V, matmul_seconds=t_mm, embedding_seconds=t_emb,
                            matmul_epoch_seconds=t_mm * batches, embedding_epoch_seconds=t_emb * batches)
         rows = [
-            ["input of one batch", format_bytes(c["onehot_input_bytes"]),
+            [_("input of one batch"), format_bytes(c["onehot_input_bytes"]),
              format_bytes(c["embedding_input_bytes"])],
-            ["work per batch (fwd + bwd)", _sci(c["matmul_ops"]) + " mult-adds",
-             _sci(c["embedding_ops"]) + " copies/adds"],
-            ["≈ time per batch", format_seconds(t_mm), format_seconds(t_emb)],
-            ["≈ time per epoch", format_seconds(t_mm * batches), format_seconds(t_emb * batches)],
-            ["W<sub>in</sub> itself (both)", format_bytes(c["weights_bytes"]), ""],
+            [_("work per batch (fwd + bwd)"), _("{n} mult-adds").format(n=_sci(c["matmul_ops"])),
+             _("{n} copies/adds").format(n=_sci(c["embedding_ops"]))],
+            [_("≈ time per batch"), format_seconds(t_mm), format_seconds(t_emb)],
+            [_("≈ time per epoch"), format_seconds(t_mm * batches), format_seconds(t_emb * batches)],
+            [_("W<sub>in</sub> itself (both)"), format_bytes(c["weights_bytes"]), ""],
         ]
-        table = html_table(["V = " + f"{V:,}", "one-hot × W<sub>in</sub> (MatMul)",
-                        "W<sub>in</sub>[ids] (Embedding)"],
+        table = html_table(["V = " + f"{V:,}", _("one-hot × W<sub>in</sub> (MatMul)"),
+                        _("W<sub>in</sub>[ids] (Embedding)")],
                        [[f'<td class="w2v-left">{r[0]}</td>'] + [f"<td>{x}</td>" for x in r[1:]]
                         for r in rows], left=(0,))
-        headline = (f'<div class="w2v-big">The Embedding does <b>{V:,}×</b> less arithmetic '
-                    f'(the ratio is V itself) and its input is <b>{V // 2:,}×</b> smaller.</div>')
+        headline = ('<div class="w2v-big">'
+                    + _("The Embedding does <b>{V:,}×</b> less arithmetic (the ratio is V itself) "
+                        "and its input is <b>{half:,}×</b> smaller.").format(V=V, half=V // 2)
+                    + '</div>')
         self.result.value = headline + table
         self.plot.value = self._draw(V)
 
@@ -219,13 +227,13 @@ class CostExplorer(Explorer):
             fig = figure(7.2, 3.6, left=0.12, right=0.98, bottom=0.15, top=0.9, wspace=0.55)
             ax1, ax2 = fig.subplots(1, 2)
             for ax, key_mm, key_emb, scale, ticks, ylabel, title in (
-                    (ax1, "matmul_ops", "embedding_ops", 1 / rate, seconds, "time per batch",
-                     "time per batch (estimated)"),
-                    (ax2, "onehot_input_bytes", "embedding_input_bytes", 1, kib, "memory per batch",
-                     "memory of the input")):
+                    (ax1, "matmul_ops", "embedding_ops", 1 / rate, seconds, _("time per batch"),
+                     _("time per batch (estimated)")),
+                    (ax2, "onehot_input_bytes", "embedding_input_bytes", 1, kib, _("memory per batch"),
+                     _("memory of the input"))):
                 mm = np.array([c[key_mm] for c in costs]) * scale
                 emb = np.array([c[key_emb] for c in costs]) * scale
-                ax.loglog(vs, mm, color=ORANGE, lw=2.5, label="one-hot MatMul")
+                ax.loglog(vs, mm, color=ORANGE, lw=2.5, label=_("one-hot MatMul"))
                 ax.loglog(vs, emb, color=BLUE, lw=2.5, label="Embedding")
                 ax.plot([V, V], [now[key_mm] * scale, now[key_emb] * scale], "o", color="black",
                         ms=7)
@@ -237,12 +245,12 @@ class CostExplorer(Explorer):
                 ax.set_ylim(lo, hi)
                 log_ticks(ax.yaxis, [v for v, _ in inside], [t for _, t in inside])
                 log_ticks(ax.xaxis, [1e3, 1e4, 1e5, 1e6, 1e7], ["1k", "10k", "100k", "1M", "10M"])
-                ax.set_xlabel("vocabulary size V")
+                ax.set_xlabel(_("vocabulary size V"))
                 ax.set_ylabel(ylabel)
                 ax.set_title(title)
                 ax.grid(True, alpha=0.3)
             ax2.axhline(16 * 2 ** 30, color="dimgray", ls="--", lw=1.2)
-            ax2.text(1.2e3, 16 * 2 ** 30 / 5, "16 GiB: a laptop's RAM", color="dimgray", fontsize=12)
+            ax2.text(1.2e3, 16 * 2 ** 30 / 5, _("16 GiB: a laptop's RAM"), color="dimgray", fontsize=12)
             ax1.legend(loc="upper left")
             return to_png(fig)
 

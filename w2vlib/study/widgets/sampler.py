@@ -8,6 +8,8 @@ from collections.abc import Mapping
 import ipywidgets as widgets
 import numpy as np
 
+from w2vlib.i18n import _
+
 from ...negative_sampling import UnigramSampler
 from .base import (
     BLUE,
@@ -46,10 +48,11 @@ class SamplerExplorer(Explorer):
         occurring = np.flatnonzero(counts)
         missing = [int(i) for i in occurring if int(i) not in id_to_word]
         if missing:
-            raise ValueError(f"id_to_word has no word for id {missing[0]} "
-                             f"({len(missing)} ids of the corpus are missing)")
+            raise ValueError(_("id_to_word has no word for id {id} "
+                               "({n} ids of the corpus are missing)").format(id=missing[0],
+                                                                             n=len(missing)))
         if not isinstance(n_words, numbers.Integral) or n_words < 1:
-            raise ValueError(f"n_words must be a positive int, got {n_words!r}")
+            raise ValueError(_("n_words must be a positive int, got {n_words!r}").format(n_words=n_words))
         self.corpus, self.id_to_word, self.rare_below = corpus, id_to_word, int(rare_below)
         self.counts = counts
         by_count = occurring[np.argsort(-counts[occurring], kind="stable")]
@@ -60,17 +63,19 @@ class SamplerExplorer(Explorer):
         self._uniform = self._p(0.0)
         self.power = widgets.FloatSlider(
             value=power, min=0.0, max=1.0, step=0.05, readout_format=".2f",
-            description="power (지수) on the counts", style=slider_style(),
+            description=_("power (지수) on the counts"), style=slider_style(),
             layout=widgets.Layout(width="560px"), continuous_update=True)
         self.power.add_class("w2v-ctl-power")
         n_rare = int(self.rare_mask.sum())
-        note = (f"P(w) = count(w)<sup>power</sup> / Σ<sub>v</sub> count(v)<sup>power</sup>, over the "
-                f"{len(occurring):,} words of this corpus ({len(corpus):,} tokens). power = 1 draws "
-                f"negatives as often as the words occur; power = 0 draws every word equally often; "
-                f"word2vec uses 0.75 (Mikolov et al. 2013), which takes a little from the most "
-                f"frequent words and gives it to the rare ones. “Rare” here means seen fewer than "
-                f"{self.rare_below} times ({n_rare:,} words). Exact probabilities, no random draws.")
-        self._assemble("Negative sampling (네거티브 샘플링): which words get drawn?", [self.power],
+        note = _("P(w) = count(w)<sup>power</sup> / Σ<sub>v</sub> count(v)<sup>power</sup>, over the "
+                 "{n_words:,} words of this corpus ({n_tokens:,} tokens). power = 1 draws "
+                 "negatives as often as the words occur; power = 0 draws every word equally often; "
+                 "word2vec uses 0.75 (Mikolov et al. 2013), which takes a little from the most "
+                 "frequent words and gives it to the rare ones. “Rare” here means seen fewer than "
+                 "{rare_below} times ({n_rare:,} words). Exact probabilities, no random draws.").format(
+                     n_words=len(occurring), n_tokens=len(corpus), rare_below=self.rare_below,
+                     n_rare=n_rare)
+        self._assemble(_("Negative sampling (네거티브 샘플링): which words get drawn?"), [self.power],
                        note, plot=True)
         self._refresh()
 
@@ -97,17 +102,21 @@ class SamplerExplorer(Explorer):
         def section(text):
             return [f'<td colspan="5">{text}</td>']
 
-        rows = ([section("most frequent")] + [row(i) for i in self.frequent_ids]
-                + ([section("least frequent")] + [row(i) for i in self.rare_ids]
+        rows = ([section(_("most frequent"))] + [row(i) for i in self.frequent_ids]
+                + ([section(_("least frequent"))] + [row(i) for i in self.rare_ids]
                    if len(self.rare_ids) else []))
-        body = html_table(["word", "count", "P at power 1", f"P at power {power:.2f}", "change"], rows,
-                      left=(0,))
+        body = html_table([_("word"), _("count"), _("P at power 1"),
+                           _("P at power {power:.2f}").format(power=power), _("change")], rows,
+                          left=(0,))
         body = body.replace('<tr><td colspan="5">', '<tr class="w2v-section"><td colspan="5">')
         per_1000 = 1000 * rare
-        headline = (f'<div class="w2v-big">Share of draws that hit a rare word (count &lt; '
-                    f'{self.rare_below}): <b>{_pct(rare)}</b> at power {power:.2f} '
-                    f'(about {per_1000:.1f} in 1,000 negatives; {_pct(rare1)} at power 1, '
-                    f'{_pct(rare0)} at power 0).</div>')
+        headline = ('<div class="w2v-big">'
+                    + _("Share of draws that hit a rare word (count &lt; {rare_below}): "
+                        "<b>{share}</b> at power {power:.2f} (about {per_1000:.1f} in 1,000 "
+                        "negatives; {share1} at power 1, {share0} at power 0).").format(
+                            rare_below=self.rare_below, share=_pct(rare), power=power,
+                            per_1000=per_1000, share1=_pct(rare1), share0=_pct(rare0))
+                    + '</div>')
         self.result.value = headline + body
         self.plot.value = self._draw(power, p, p1, shown)
 
@@ -117,10 +126,10 @@ class SamplerExplorer(Explorer):
         with plot_style():
             fig = figure(7.2, 4.4, left=0.16, bottom=0.26, top=0.83)
             ax = fig.subplots()
-            ax.bar(x - 0.2, p1[shown], width=0.4, color=GREY, label="power 1 (raw frequency)")
-            ax.bar(x + 0.2, p[shown], width=0.4, color=BLUE, label=f"power {power:.2f}")
+            ax.bar(x - 0.2, p1[shown], width=0.4, color=GREY, label=_("power 1 (raw frequency)"))
+            ax.bar(x + 0.2, p[shown], width=0.4, color=BLUE, label=_("power {power:.2f}").format(power=power))
             ax.axhline(1 / len(np.flatnonzero(self.counts)), color=ORANGE, ls="--", lw=1.2,
-                       label="power 0 (uniform)")
+                       label=_("power 0 (uniform)"))
             ax.set_yscale("log")
             lo = min(p1[shown].min(), p[shown].min(), 1 / len(np.flatnonzero(self.counts)))
             hi = max(p1[shown].max(), p[shown].max())
@@ -130,8 +139,8 @@ class SamplerExplorer(Explorer):
             ax.set_xticks(x, labels, rotation=30, ha="right")
             if len(self.rare_ids):
                 ax.axvline(len(self.frequent_ids) - 0.5, color="black", lw=0.8)
-            ax.set_ylabel("probability of a draw")
-            ax.set_title("most frequent (left) and least frequent (right) words")
+            ax.set_ylabel(_("probability of a draw"))
+            ax.set_title(_("most frequent (left) and least frequent (right) words"))
             fig.legend(loc="upper center", ncols=3, frameon=False, fontsize=12,
                        bbox_to_anchor=(0.5, 1.0))      # above the axes, off the bars
             ax.grid(True, axis="y", alpha=0.3)

@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 import ipywidgets as widgets
 import numpy as np
 
+from w2vlib.i18n import _
+
 from ...corpus import UnknownWordError, word_id
 from ...evaluate import analogy, check_word_matrix, most_similar
 from .base import Explorer, esc, hint_box, html_table, labelled, message_box, slider_style
@@ -21,7 +23,7 @@ __all__ = ["neighbours_explorer", "analogy_explorer", "NeighboursExplorer", "Ana
 def _check_vectors(word_vecs, word_to_id: Mapping[str, int], id_to_word: Mapping[int, str]) -> np.ndarray:
     W = check_word_matrix(word_vecs, word_to_id, name="word_vecs")
     if len(word_to_id) == 0:
-        raise ValueError("the vocabulary is empty")
+        raise ValueError(_("the vocabulary is empty"))
     return W
 
 
@@ -36,25 +38,26 @@ def _read_word(text: str, word_to_id: Mapping[str, int], box: str = "") -> tuple
     raw = text if isinstance(text, str) else str(text)
     word = raw.strip()
     if not word:
-        return None, f"{where}the box is empty: type a word.", ""
+        return None, where + _("the box is empty: type a word."), ""
     parts = word.split()
     if len(parts) > 1:
         known = [w for w in parts if w in word_to_id]
-        msg = f"{where}type one word; “{esc(word)}” has {len(parts)}."
+        msg = where + _("type one word; “{word}” has {n}.").format(word=esc(word), n=len(parts))
         if known:
-            msg += f" Known on their own: {_suggest(known)}."
+            msg += _(" Known on their own: {words}.").format(words=_suggest(known))
         return None, msg if where else msg[0].upper() + msg[1:], ""
-    note = f"{where}ignored the spaces around “{esc(word)}”" if word != raw else ""
+    note = (where + _("ignored the spaces around “{word}”").format(word=esc(word))
+            if word != raw else "")
     try:
         word_id(word, word_to_id)
     except UnknownWordError as e:
-        msg = f"{where}“{esc(word)}” is not in the vocabulary."
+        msg = where + _("“{word}” is not in the vocabulary.").format(word=esc(word))
         lower = word.lower()
         if lower != word and lower in word_to_id:
-            msg += f" The vocabulary is lower-case: try <b>{esc(lower)}</b>."
+            msg += _(" The vocabulary is lower-case: try <b>{word}</b>.").format(word=esc(lower))
             others = [s for s in e.suggestions if s != lower]
             if others:
-                msg += f" Other close matches: {_suggest(others)}."
+                msg += _(" Other close matches: {words}.").format(words=_suggest(others))
             return None, msg, note
         close = e.suggestions
         if not close and lower != word:          # "Kng": match its lower-case spelling instead
@@ -65,9 +68,9 @@ def _read_word(text: str, word_to_id: Mapping[str, int], box: str = "") -> tuple
         if e.note:                               # Hangul or another script: PTB is English only
             msg += f" {esc(e.note[0].upper() + e.note[1:])}."
         elif close:
-            msg += f" Close matches: {_suggest(close)}."
+            msg += _(" Close matches: {words}.").format(words=_suggest(close))
         else:
-            msg += " No word in the vocabulary is spelled like it."
+            msg += _(" No word in the vocabulary is spelled like it.")
         return None, msg, note
     return word, "", note
 
@@ -85,7 +88,7 @@ def _results_table(results: Sequence[tuple[str, float]], score_name: str) -> str
         rows.append([f"<td>{rank}</td>", f'<td class="w2v-word">{esc(w)}</td>',
                      f'<td class="w2v-val-score">{s:.4f}</td>',
                      f'<td class="w2v-left"><div class="w2v-bar" style="width:{width}px"></div></td>'])
-    tables = [html_table(["#", "word", score_name, ""], rows[i:i + ROWS_PER_COLUMN], left=(1, 3))
+    tables = [html_table(["#", _("word"), score_name, ""], rows[i:i + ROWS_PER_COLUMN], left=(1, 3))
               for i in range(0, max(len(rows), 1), ROWS_PER_COLUMN)]
     return f'<div class="w2v-columns">{"".join(tables)}</div>'
 
@@ -130,16 +133,17 @@ class NeighboursExplorer(Explorer):
         self.word_to_id, self.id_to_word = word_to_id, id_to_word
         self.results: list[tuple[str, float]] = []
         max_top = max(1, min(int(max_top), len(word_to_id) - 1))
-        self.query = _text_box(query, "word", "type a word, then press Enter")
+        self.query = _text_box(query, _("word"), _("type a word, then press Enter"))
         self.query.add_class("w2v-ctl-query")
         self.top = widgets.IntSlider(value=max(1, min(int(top), max_top)), min=1, max=max_top,
-                                     description="how many neighbours", style=slider_style(),
+                                     description=_("how many neighbours"), style=slider_style(),
                                      layout=widgets.Layout(width="500px"), continuous_update=True)
         self.top.add_class("w2v-ctl-top")
-        note = (f"Cosine similarity (코사인 유사도) between word vectors: 1 means the same direction, "
-                f"0 unrelated. {len(word_to_id):,} words, {self.word_vecs.shape[1]} dimensions; "
-                f"computed by <code>w2vlib.evaluate.most_similar</code>.")
-        self._assemble("Nearest neighbours: which words have similar vectors?",
+        note = _("Cosine similarity (코사인 유사도) between word vectors: 1 means the same direction, "
+                 "0 unrelated. {n_words:,} words, {dim} dimensions; "
+                 "computed by <code>w2vlib.evaluate.most_similar</code>.").format(
+                     n_words=len(word_to_id), dim=self.word_vecs.shape[1])
+        self._assemble(_("Nearest neighbours: which words have similar vectors?"),
                        [self.query, self.top], note, plot=False)
         self._refresh()
 
@@ -149,17 +153,18 @@ class NeighboursExplorer(Explorer):
         note_html = f'<div class="w2v-note">({note})</div>' if note else ""
         if word is None:
             if not self.query.value.strip():
-                self.result.value = hint_box("Type a word into the box and press Enter.")
+                self.result.value = hint_box(_("Type a word into the box and press Enter."))
             else:
                 self.result.value = message_box(message) + note_html
             return
         self.results = most_similar(word, self.word_to_id, self.id_to_word, self.word_vecs,
                                     top=int(self.top.value))
-        self.result.value = (f'<div class="w2v-big">Nearest to <b>{esc(word)}</b>:</div>'
-                             + _results_table(self.results, "cosine") + note_html)
+        self.result.value = ('<div class="w2v-big">'
+                             + _("Nearest to <b>{word}</b>:").format(word=esc(word)) + '</div>'
+                             + _results_table(self.results, _("cosine")) + note_html)
 
     def _snapshot_figure(self):
-        return results_figure(self.results, "cosine similarity")
+        return results_figure(self.results, _("cosine similarity"))
 
     def __repr__(self) -> str:
         return f"NeighboursExplorer(query={self.query.value!r}, top={self.top.value})"
@@ -192,36 +197,37 @@ class AnalogyExplorer(Explorer):
         self.word_vecs = _check_vectors(word_vecs, word_to_id, id_to_word)
         self.word_to_id, self.id_to_word = word_to_id, id_to_word
         self.results: list[tuple[str, float]] = []
-        self.a = _text_box(a, "a", "e.g. king", width="170px")
-        self.b = _text_box(b, ": b", "e.g. man", width="170px")
-        self.c = _text_box(c, "= c", "e.g. queen", width="170px")
+        self.a = _text_box(a, "a", _("e.g. king"), width="170px")
+        self.b = _text_box(b, ": b", _("e.g. man"), width="170px")
+        self.c = _text_box(c, "= c", _("e.g. queen"), width="170px")
         for box, name in ((self.a, "a"), (self.b, "b"), (self.c, "c")):
             box.add_class(f"w2v-ctl-{name}")
         question = widgets.HBox([self.a, self.b, self.c, widgets.HTML('<div class="w2v-big">: ?</div>')],
                                layout=widgets.Layout(flex_flow="row wrap"))
         max_top = max(1, min(10, len(word_to_id) - 3))
         self.top = widgets.IntSlider(value=max(1, min(int(top), max_top)), min=1, max=max_top,
-                                     description="how many answers", style=slider_style(),
+                                     description=_("how many answers"), style=slider_style(),
                                      layout=widgets.Layout(width="500px"), continuous_update=True)
         self.top.add_class("w2v-ctl-top")
         self.scoring = widgets.ToggleButtons(
-            options=[("cosine, unit vectors", True), ("the book: raw dot product", False)],
+            options=[(_("cosine, unit vectors"), True), (_("the book: raw dot product"), False)],
             value=bool(normalize), style={"button_width": "220px"})
         self.scoring.add_class("w2v-ctl-scoring")
-        note = ("The analogy problem (유추 문제) a : b = c : ? is answered by the words nearest to "
-                "b − a + c; the three question words are never answers. “Cosine” scales every "
-                "vector to length 1 first (3CosAdd, as in Mikolov et al. 2013); “the book” "
-                "compares raw vectors by a dot product, which favours words with long vectors. "
-                "Computed by <code>w2vlib.evaluate.analogy</code>.")
-        self._assemble("Analogies (유추 문제): a : b = c : ?",
-                       [question, self.top, labelled("scoring", self.scoring)], note, plot=False)
+        note = _("The analogy problem (유추 문제) a : b = c : ? is answered by the words nearest to "
+                 "b − a + c; the three question words are never answers. “Cosine” scales every "
+                 "vector to length 1 first (3CosAdd, as in Mikolov et al. 2013); “the book” "
+                 "compares raw vectors by a dot product, which favours words with long vectors. "
+                 "Computed by <code>w2vlib.evaluate.analogy</code>.")
+        self._assemble(_("Analogies (유추 문제): a : b = c : ?"),
+                       [question, self.top, labelled(_("scoring"), self.scoring)], note, plot=False)
         self._refresh()
 
     def _update(self) -> None:
         self.results = []
         boxes = (("a", self.a.value), ("b", self.b.value), ("c", self.c.value))
         if not any(v.strip() for _, v in boxes):
-            self.result.value = hint_box("Fill in a, b and c (each box takes one word; Enter to ask).")
+            self.result.value = hint_box(_("Fill in a, b and c (each box takes one word; Enter to "
+                                           "ask)."))
             return
         words, messages, notes = {}, [], []
         for name, value in boxes:
@@ -238,25 +244,26 @@ class AnalogyExplorer(Explorer):
         a, b, c = words["a"], words["b"], words["c"]
         if a == b:
             self.result.value = message_box(
-                f"a and b are both <b>{esc(a)}</b>: then b − a is zero and the question has no "
-                f"relation left to carry over. Pick two different words for a and b "
-                f"(e.g. king : man).") + note_html
+                _("a and b are both <b>{word}</b>: then b − a is zero and the question has no "
+                  "relation left to carry over. Pick two different words for a and b "
+                  "(e.g. king : man).").format(word=esc(a))) + note_html
             return
         if c in (a, b):
             same = "a" if c == a else "b"
             self.result.value = message_box(
-                f"c and {same} are both <b>{esc(c)}</b>: a, b and c should be three different "
-                f"words (the question words are never answers).") + note_html
+                _("c and {same} are both <b>{word}</b>: a, b and c should be three different "
+                  "words (the question words are never answers).").format(same=same, word=esc(c))
+            ) + note_html
             return
         self.results = analogy(a, b, c, self.word_to_id, self.id_to_word, self.word_vecs,
                                top=int(self.top.value), normalize=bool(self.scoring.value))
-        score = "cosine" if self.scoring.value else "dot product"
+        score = _("cosine") if self.scoring.value else _("dot product")
         self.result.value = (f'<div class="w2v-big"><b>{esc(a)}</b> : <b>{esc(b)}</b> = '
                              f'<b>{esc(c)}</b> : ?</div>' + _results_table(self.results, score)
                              + note_html)
 
     def _snapshot_figure(self):
-        return results_figure(self.results, "cosine" if self.scoring.value else "dot product")
+        return results_figure(self.results, _("cosine") if self.scoring.value else _("dot product"))
 
     def __repr__(self) -> str:
         return (f"AnalogyExplorer({self.a.value!r} : {self.b.value!r} = {self.c.value!r} : ?, "
