@@ -315,3 +315,24 @@ def test_makefile_regenerates_through_the_protecting_generator():
         recipe = make.split("\n" + target, 1)[1].split("\n\n", 1)[0]
         assert "-m w2vlib.study.exercises" in recipe
         assert "cp " not in recipe and "rm " not in recipe
+
+
+def test_make_my_work_copies_once_and_never_replaces_a_copy(tmp_path):
+    """`make my-work` gives the learner a copy of each exercise (both editions) the first time
+    and never touches it again, even when exercises/ changes."""
+    import shutil
+    import subprocess
+
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    (tmp_path / "exercises" / "ko").mkdir(parents=True)
+    (tmp_path / "exercises" / "01_a.ipynb").write_text("{} generated")
+    (tmp_path / "exercises" / "ko" / "01_a.ipynb").write_text("{} 생성됨")
+    run = lambda: subprocess.run(["make", "-s", "my-work-copies"], cwd=tmp_path,  # noqa: E731
+                                 capture_output=True, text=True, check=True).stdout
+    assert "new  my-work/01_a.ipynb" in run()
+    assert (tmp_path / "my-work" / "ko" / "01_a.ipynb").read_text() == "{} 생성됨"
+    (tmp_path / "my-work" / "01_a.ipynb").write_text("{} my answers")
+    (tmp_path / "exercises" / "01_a.ipynb").write_text("{} generated again")
+    out = run()
+    assert "kept my-work/01_a.ipynb (yours)" in out and "kept my-work/ko/01_a.ipynb (yours)" in out
+    assert (tmp_path / "my-work" / "01_a.ipynb").read_text() == "{} my answers"
