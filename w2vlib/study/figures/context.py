@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from matplotlib.colors import to_rgba
 
+from w2vlib.i18n import _
+
 from .draw import COLOURS, SMALL, UNIT, arrow, box, canvas, label, projector_rc, text_width
 from .graphs import _check_words
 from .labels import LABELS
@@ -39,10 +41,10 @@ def context_window(tokens: Sequence[str] = SENTENCE, center: int = 1, window: in
         raise ValueError(f"window must be a whole number >= 1, got {window!r}")
     if not isinstance(center, int) or isinstance(center, bool) or not 0 <= center < len(tokens):
         raise ValueError(f"center must be an index into the {len(tokens)} tokens, got {center!r}")
-    widths = [max(text_width(t), text_width(LABELS["context"], SMALL)) + 0.7 for t in tokens]
+    widths = [max(text_width(t), text_width(_(LABELS["context"]), SMALL)) + 0.7 for t in tokens]
     gap = 0.35
     width = sum(widths) + gap * (len(tokens) - 1) + 0.6
-    title = LABELS["window_title"].format(window=window)
+    title = _(LABELS["window_title"]).format(window=window)
     fig, ax = canvas(max(width, text_width(title, SMALL + 2) + 0.6), 3.6)
     label(ax, 0.2, 3.15, title, ha="left", fontsize=SMALL + 2, gid="title")
     x = 0.3
@@ -54,7 +56,7 @@ def context_window(tokens: Sequence[str] = SENTENCE, center: int = 1, window: in
         box(ax, x + w / 2, 1.75, token, width=w, face=face, edge=colour,
             gid=f"token-{role or 'other'}", weight="bold" if role == "target" else "normal")
         if role:
-            label(ax, x + w / 2, 0.8, LABELS[role], colour=colour, gid="role")
+            label(ax, x + w / 2, 0.8, _(LABELS[role]), colour=colour, gid="role")
         x += w + gap
     return fig
 
@@ -67,7 +69,7 @@ def _panel(ax, left: Sequence[str], right: Sequence[str], left_role: str, title:
     label(ax, width / 2, 0.45, formula, gid="formula")
     right_role = "context" if left_role == "target" else "target"
     middle = (height - 0.3) / 2
-    hidden = box(ax, width / 2, middle, LABELS["hidden"], width=1.1, gid="hidden")
+    hidden = box(ax, width / 2, middle, _(LABELS["hidden"]), width=1.1, gid="hidden")
     word_w = max(text_width(w) for w in (*left, *right)) + 1.0
     for words, role, x, into in ((left, left_role, 0.3 + word_w / 2, True),
                                  (right, right_role, width - 0.3 - word_w / 2, False)):
@@ -94,15 +96,15 @@ def cbow_vs_skipgram(contexts: Sequence[str] = ("you", "goodbye"), target: str =
     """
     contexts = _check_words("contexts", contexts, 1)
     (target,) = _check_words("target", target, 1)
-    cbow = LABELS["cbow_formula"].format(target=target, contexts=", ".join(contexts))
-    factors = [LABELS["skipgram_factor"].format(c=c, target=target) for c in contexts]
-    skipgram = LABELS["skipgram_formula"].format(factors=" ".join(factors))
+    cbow = _(LABELS["cbow_formula"]).format(target=target, contexts=", ".join(contexts))
+    factors = [_(LABELS["skipgram_factor"]).format(c=c, target=target) for c in contexts]
+    skipgram = _(LABELS["skipgram_formula"]).format(factors=" ".join(factors))
     word_w = max(text_width(w) for w in (*contexts, target)) + 1.0
     width = max(2 * word_w + 4.6, text_width(skipgram, SMALL) + 1.0,
-                text_width(LABELS["skipgram_title"], SMALL + 2) + 1.0)
+                text_width(_(LABELS["skipgram_title"]), SMALL + 2) + 1.0)
     height = max(len(contexts) * 1.3 + 2.4, 4.2)
     fig = new_figure(2 * width * UNIT + 0.2, height * UNIT)
     ax1, ax2 = fig.subplots(1, 2)
-    _panel(ax1, contexts, [target], "context", LABELS["cbow_title"], cbow, width, height)
-    _panel(ax2, [target], contexts, "target", LABELS["skipgram_title"], skipgram, width, height)
+    _panel(ax1, contexts, [target], "context", _(LABELS["cbow_title"]), cbow, width, height)
+    _panel(ax2, [target], contexts, "target", _(LABELS["skipgram_title"]), skipgram, width, height)
     return fig

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from w2vlib.i18n import _
+
 from .draw import COLOURS, SMALL, arrow, canvas, label, matrix, projector_rc, text_width
 from .labels import LABELS
 
@@ -79,21 +81,21 @@ def embedding_forward(W=None, idx: Sequence[int] = DEFAULT_IDX):
     colours = _colours(ids)
     width, height, wx, ox, w_top, o_top = _layout(W.shape[0], len(ids), W.shape[1])
     fig, ax = canvas(width, height)
-    label(ax, 0.2, height - 0.45, LABELS["forward_title"], ha="left", fontsize=SMALL + 2,
+    label(ax, 0.2, height - 0.45, _(LABELS["forward_title"]), ha="left", fontsize=SMALL + 2,
           gid="title")
     w_rows = matrix(ax, W, wx, w_top, cell_w=CELL_W, cell_h=CELL_H, row_colours=colours)
     o_rows = matrix(ax, out, ox, o_top, cell_w=CELL_W, cell_h=CELL_H,
                     row_colours={k: colours[int(i)] for k, i in enumerate(ids)})
     ncols = W.shape[1]
-    label(ax, wx + ncols * CELL_W / 2, w_top + 0.45, LABELS["W"], fontsize=SMALL + 2,
+    label(ax, wx + ncols * CELL_W / 2, w_top + 0.45, _(LABELS["W"]), fontsize=SMALL + 2,
           weight="bold", gid="heading")
-    label(ax, ox + ncols * CELL_W / 2, o_top + 0.45, LABELS["out"], fontsize=SMALL + 2,
+    label(ax, ox + ncols * CELL_W / 2, o_top + 0.45, _(LABELS["out"]), fontsize=SMALL + 2,
           weight="bold", gid="heading")
     for i, y in enumerate(w_rows):
-        label(ax, wx - 0.2, y, LABELS["row"].format(i=i), ha="right", gid="row-label",
+        label(ax, wx - 0.2, y, _(LABELS["row"]).format(i=i), ha="right", gid="row-label",
               colour=colours.get(i, COLOURS["muted"]))
     for k, (i, y) in enumerate(zip(ids, o_rows, strict=True)):
-        label(ax, ox + ncols * CELL_W + 0.2, y, LABELS["idx_entry"].format(k=k, i=int(i)),
+        label(ax, ox + ncols * CELL_W + 0.2, y, _(LABELS["idx_entry"]).format(k=k, i=int(i)),
               ha="left", gid="idx-label")
         arrow(ax, (wx + ncols * CELL_W + 0.1, w_rows[int(i)]), (ox - 0.1, y),
               colour=colours[int(i)], gid="arrow-forward")
@@ -140,26 +142,26 @@ def embedding_backward(idx: Sequence[int] = DEFAULT_IDX, dout=None, mode: str = 
     margin = 1.7 + max([text_width(n, SMALL) for n in notes.values()], default=0.0) + 0.3
     width, height, dx, wx, d_top, w_top = _layout(N, V, dout.shape[1], max(3.4, margin))
     fig, ax = canvas(width, height)
-    title = LABELS["backward_title_add" if mode == "add" else "backward_title_assign"]
+    title = _(LABELS["backward_title_add" if mode == "add" else "backward_title_assign"])
     label(ax, 0.2, height - 0.45, title, ha="left", fontsize=SMALL + 2, gid="title")
     d_rows = matrix(ax, dout, dx, d_top, cell_w=CELL_W, cell_h=CELL_H, muted_rows=lost,
                     row_colours={k: colours[int(i)] for k, i in enumerate(ids) if k not in lost})
     w_rows = matrix(ax, dW, wx, w_top, cell_w=CELL_W, cell_h=CELL_H, row_colours=colours,
                     muted_rows=[i for i in range(V) if i not in colours])
     ncols = dout.shape[1]
-    label(ax, dx + ncols * CELL_W / 2, d_top + 0.45, LABELS["dout"], fontsize=SMALL + 2,
+    label(ax, dx + ncols * CELL_W / 2, d_top + 0.45, _(LABELS["dout"]), fontsize=SMALL + 2,
           weight="bold", gid="heading")
-    label(ax, wx + ncols * CELL_W / 2, w_top + 0.45, LABELS["dW"], fontsize=SMALL + 2,
+    label(ax, wx + ncols * CELL_W / 2, w_top + 0.45, _(LABELS["dW"]), fontsize=SMALL + 2,
           weight="bold", gid="heading")
     for k, (i, y) in enumerate(zip(ids, d_rows, strict=True)):
-        label(ax, dx - 0.2, y, LABELS["idx_entry"].format(k=k, i=int(i)), ha="right",
+        label(ax, dx - 0.2, y, _(LABELS["idx_entry"]).format(k=k, i=int(i)), ha="right",
               gid="idx-label")
         gone = k in lost
         arrow(ax, (dx + ncols * CELL_W + 0.1, y), (wx - 0.1, w_rows[int(i)]),
               colour=COLOURS["muted"] if gone else colours[int(i)], gid="arrow-backward",
               linestyle="--" if gone else "-")
     for i, y in enumerate(w_rows):
-        label(ax, wx + ncols * CELL_W + 0.2, y, LABELS["row"].format(i=i), ha="left",
+        label(ax, wx + ncols * CELL_W + 0.2, y, _(LABELS["row"]).format(i=i), ha="left",
               gid="row-label", colour=colours.get(i, COLOURS["muted"]))
     for i, note in notes.items():
         label(ax, wx + ncols * CELL_W + 1.7, w_rows[i], note, ha="left", gid="note",
@@ -174,12 +176,12 @@ def _notes(ids: np.ndarray, lost: list[int], mode: str) -> dict[int, str]:
         ks = [k for k in range(len(ids)) if ids[k] == i]
         if len(ks) < 2:
             continue
-        terms = [LABELS["term"].format(k=k) for k in ks]
+        terms = [_(LABELS["term"]).format(k=k) for k in ks]
         if mode == "add":
-            notes[i] = LABELS["sum_note"].format(terms=" + ".join(terms))
+            notes[i] = _(LABELS["sum_note"]).format(terms=" + ".join(terms))
         else:
             kept = [t for k, t in zip(ks, terms, strict=True) if k not in lost]
             gone = [t for k, t in zip(ks, terms, strict=True) if k in lost]
-            notes[i] = LABELS["kept_note"].format(kept=", ".join(kept) or "none",
-                                                  lost=", ".join(gone) or "none")
+            notes[i] = _(LABELS["kept_note"]).format(kept=", ".join(kept) or _("none"),
+                                                  lost=", ".join(gone) or _("none"))
     return notes

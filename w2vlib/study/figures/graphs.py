@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from w2vlib.i18n import _
+
 from .draw import COLOURS, FONT, SMALL, arrow, box, canvas, label, projector_rc, text_width
 from .labels import LABELS
 
@@ -17,7 +19,7 @@ def _key(ax, x: float, y: float) -> None:
     for dy, name, colour, gid in ((0.0, "forward", COLOURS["forward"], "key-forward"),
                                   (-0.6, "backward", COLOURS["backward"], "key-backward")):
         arrow(ax, (x, y + dy), (x + 1.2, y + dy), colour=colour, gid=gid)
-        label(ax, x + 1.4, y + dy, LABELS[name], ha="left", colour=colour, gid="key-label")
+        label(ax, x + 1.4, y + dy, _(LABELS[name]), ha="left", colour=colour, gid="key-label")
 
 
 @projector_rc
@@ -36,32 +38,32 @@ def sigmoid_with_loss_graph(combined: bool = False):
     """
     width, height, fy, by = 20.0, 7.6, 4.2, 3.2
     fig, ax = canvas(width, height)
-    title = LABELS["combined_title" if combined else "sigmoid_title"]
+    title = _(LABELS["combined_title" if combined else "sigmoid_title"])
     label(ax, 0.2, height - 0.45, title, ha="left", fontsize=SMALL + 2, gid="title")
     _key(ax, 16.2, height - 1.4)
     red = COLOURS["backward"]
     if combined:
-        layer = box(ax, 9.5, 3.7, LABELS["sigmoid_with_loss"], width=9.0, height=2.0,
+        layer = box(ax, 9.5, 3.7, _(LABELS["sigmoid_with_loss"]), width=9.0, height=2.0,
                     weight="bold")
         first, last = layer, layer
     else:
-        first = box(ax, 5.0, 3.7, LABELS["sigmoid"], height=2.0)
-        last = box(ax, 12.4, 3.7, LABELS["cross_entropy"], height=2.0)
-        arrow(ax, (first.x1, fy), (last.x0, fy), text=LABELS["y"], fontsize=FONT)
+        first = box(ax, 5.0, 3.7, _(LABELS["sigmoid"]), height=2.0)
+        last = box(ax, 12.4, 3.7, _(LABELS["cross_entropy"]), height=2.0)
+        arrow(ax, (first.x1, fy), (last.x0, fy), text=_(LABELS["y"]), fontsize=FONT)
         arrow(ax, (last.x0, by), (first.x1, by), colour=red, gid="arrow-backward",
-              text=LABELS["dy"], text_offset=(0.0, -0.8), fontsize=FONT + 2)
+              text=_(LABELS["dy"]), text_offset=(0.0, -0.8), fontsize=FONT + 2)
         frame = box(ax, (first.x0 + last.x1) / 2, 3.6, "", width=last.x1 - first.x0 + 1.2,
                     height=3.6, face="none", linestyle="--", gid="frame")
-        label(ax, frame.cx, frame.y1 + 0.35, LABELS["sigmoid_with_loss"], fontsize=SMALL + 1,
+        label(ax, frame.cx, frame.y1 + 0.35, _(LABELS["sigmoid_with_loss"]), fontsize=SMALL + 1,
               gid="frame-label", weight="bold")
-    arrow(ax, (0.5, fy), (first.x0, fy), text=LABELS["x"], fontsize=FONT)
-    arrow(ax, (first.x0, by), (0.5, by), colour=red, gid="arrow-backward", text=LABELS["dx"],
+    arrow(ax, (0.5, fy), (first.x0, fy), text=_(LABELS["x"]), fontsize=FONT)
+    arrow(ax, (first.x0, by), (0.5, by), colour=red, gid="arrow-backward", text=_(LABELS["dx"]),
           text_offset=(0.0, -0.45), fontsize=FONT)
-    arrow(ax, (last.x1, fy), (width - 0.6, fy), text=LABELS["L"], fontsize=FONT)
+    arrow(ax, (last.x1, fy), (width - 0.6, fy), text=_(LABELS["L"]), fontsize=FONT)
     arrow(ax, (width - 0.6, by), (last.x1, by), colour=red, gid="arrow-backward",
-          text=LABELS["dL"], text_offset=(0.0, -0.45))
+          text=_(LABELS["dL"]), text_offset=(0.0, -0.45))
     t_x = last.cx if not combined else last.x1 - 1.5
-    arrow(ax, (t_x, 0.3), (t_x, last.y0), text=LABELS["t"], text_offset=(0.4, -0.3),
+    arrow(ax, (t_x, 0.3), (t_x, last.y0), text=_(LABELS["t"]), text_offset=(0.4, -0.3),
           fontsize=FONT)
     return fig
 
@@ -109,37 +111,37 @@ def negative_sampling_network(words: Sequence[str] = ("you", "goodbye"), target:
     x_swl = x_dot + 5.2
     x_sum, width = x_swl + 3.4, x_swl + 5.4
     fig, ax = canvas(width, height)
-    label(ax, 0.2, height - 0.45, LABELS["ns_title"].format(n=len(negatives)), ha="left",
+    label(ax, 0.2, height - 0.45, _(LABELS["ns_title"]).format(n=len(negatives)), ha="left",
           fontsize=SMALL + 2, gid="title")
     middle = (height - 1.0) / 2
-    mean = box(ax, x_mean, middle, LABELS["mean"])
+    mean = box(ax, x_mean, middle, _(LABELS["mean"]))
     for n, w in enumerate(words):
         y = middle + ((len(words) - 1) / 2 - n) * row_gap * 0.75
-        word = box(ax, x_word, y, LABELS["context_tag"].format(w=w), width=word_w,
+        word = box(ax, x_word, y, _(LABELS["context_tag"]).format(w=w), width=word_w,
                    face=COLOURS["plain"], edge=COLOURS["context"], gid="context")
-        emb = box(ax, x_emb, y, LABELS["embedding"])
+        emb = box(ax, x_emb, y, _(LABELS["embedding"]))
         arrow(ax, (word.x1, y), (emb.x0, y))
         arrow(ax, (emb.x1, y), (mean.x0, middle))
     _columns(ax, x_emb, x_dot, height)
-    total = box(ax, x_sum, middle, LABELS["sum"], width=0.9, weight="bold", gid="sum")
+    total = box(ax, x_sum, middle, _(LABELS["sum"]), width=0.9, weight="bold", gid="sum")
     for n, (w, t) in enumerate(questions):
         y = middle + ((len(questions) - 1) / 2 - n) * row_gap
         colour = COLOURS["positive" if t else "negative"]
-        tag = LABELS["positive_tag" if t else "negative_tag"].format(w=w)
-        dot = box(ax, x_dot, y, f"{LABELS['embedding_dot']}\n{tag}", height=1.2, edge=colour,
+        tag = _(LABELS["positive_tag" if t else "negative_tag"]).format(w=w)
+        dot = box(ax, x_dot, y, f"{_(LABELS['embedding_dot'])}\n{tag}", height=1.2, edge=colour,
                   gid="embedding-dot")
-        swl = box(ax, x_swl, y, f"{LABELS['sigmoid_with_loss']}\n"
-                                f"{LABELS['label_one' if t else 'label_zero']}",
+        swl = box(ax, x_swl, y, f"{_(LABELS['sigmoid_with_loss'])}\n"
+                                f"{_(LABELS['label_one' if t else 'label_zero'])}",
                   height=1.2, edge=colour, gid="sigmoid-with-loss")
         arrow(ax, (mean.x1, middle), (dot.x0, y))
         arrow(ax, (dot.x1, y), (swl.x0, y))
         arrow(ax, (swl.x1, y), (total.x0, middle))
-    arrow(ax, (total.x1, middle), (width - 0.3, middle), text=LABELS["loss"])
+    arrow(ax, (total.x1, middle), (width - 0.3, middle), text=_(LABELS["loss"]))
     return fig
 
 
 def _columns(ax, x_emb: float, x_dot: float, height: float) -> None:
     """Headings over the two weight matrices' columns."""
     y = height - 1.25
-    label(ax, x_emb, y, LABELS["w_in"], colour=COLOURS["context"], gid="heading")
-    label(ax, x_dot, y, LABELS["w_out"], colour=COLOURS["context"], gid="heading")
+    label(ax, x_emb, y, _(LABELS["w_in"]), colour=COLOURS["context"], gid="heading")
+    label(ax, x_dot, y, _(LABELS["w_out"]), colour=COLOURS["context"], gid="heading")
