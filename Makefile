@@ -16,10 +16,11 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_ARGS ?=
 
-.PHONY: help setup data lab my-work test test-unit test-notebooks test-browser lint clean vectors bench exercises paper-table execute catalogs
+.PHONY: help setup data lab lab-ko my-work test test-unit test-notebooks test-browser lint clean vectors bench exercises paper-table execute catalogs
 
 help:
 	@echo "make lab             set up, then open the notebooks in JupyterLab"
+	@echo "make lab-ko          the Korean notebooks (notebooks/ko/) in JupyterLab in Korean (한국어판)"
 	@echo "make my-work         your own copies of the exercises (my-work/, never overwritten), in JupyterLab"
 	@echo "make test            set up, then run unit tests and every notebook (nbval)"
 	@echo "make test-unit       unit tests and doctests only"
@@ -52,6 +53,19 @@ data: setup
 LAB_DIR ?= notebooks
 lab: data
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/jupyter lab --ServerApp.root_dir=$(LAB_DIR) $(ROOT_FLAG) $(LAB_ARGS)
+
+# The Korean edition: notebooks/ko/ in JupyterLab with its menus in Korean (the language pack
+# jupyterlab-language-pack-ko-KR, dev extra) and Korean line breaking (word-break: keep-all, so a
+# line never breaks inside a word). The settings live in .jupyter-ko/ (see its
+# jupyter_server_config.py): JUPYTER_CONFIG_DIR points there for this process only, the
+# learner's own settings, workspaces and config files in their usual Jupyter config directory
+# still apply and are never changed, and `make lab` stays as it was.
+KO_CONFIG := $(CURDIR)/.jupyter-ko
+lab-ko: data
+	@$(PY) -c 'import jupyterlab_language_pack_ko_KR' 2> /dev/null || $(PY) -m pip install --quiet -e '.[dev]'
+	W2VLIB_JUPYTER_CONFIG_DIR="$$($(VENV)/bin/jupyter --config-dir)" JUPYTER_CONFIG_DIR=$(KO_CONFIG) \
+	    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks/ko \
+	    $(ROOT_FLAG) $(LAB_ARGS)
 
 # Your own workspace: my-work/ (git ignores it) gets a learner copy of each notebook the first
 # time, and never again -- a copy you have already got is never replaced, even when exercises/
