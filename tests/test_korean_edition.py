@@ -139,6 +139,13 @@ def test_added_cells_changed_metadata_and_missing_outputs_are_reported(tmp_path)
         pairing.record(ko_path)
 
 
+def test_a_print_cut_into_more_pieces_is_the_same_kind_of_output(tmp_path):
+    en_path, ko_path = _write_pair(tmp_path)
+    piece = {"output_type": "stream", "name": "stdout", "text": "합은 "}
+    _edit(ko_path, lambda nb: nb["cells"][3].update(outputs=[piece, dict(piece, text="3\n")]))
+    assert pairing.problems(en_path) == []
+
+
 def test_a_missing_twin_is_named(tmp_path):
     en_path = tmp_path / "03_y.ipynb"
     en_path.write_text(json.dumps(EN), encoding="utf-8")

@@ -108,11 +108,15 @@ def _code_problem(en: str, ko: str) -> str | None:
 
 
 def _output_kinds(cell: dict) -> list[str]:
-    kinds = []
+    """The kinds of a cell's outputs, in order; consecutive pieces of one stream count once
+    (how a print is cut into pieces depends on timing, as nbval knows: it merges them too)."""
+    kinds: list[str] = []
     for out in cell.get("outputs", []):
         kind = out.get("output_type", "?")
         if kind == "stream":
             kind += ":" + out.get("name", "")
+            if kinds and kinds[-1] == kind:
+                continue
         elif "data" in out:
             kind += ":" + ",".join(sorted(out["data"]))
         kinds.append(kind)
