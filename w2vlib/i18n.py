@@ -26,12 +26,13 @@ import difflib
 import gettext
 import importlib.resources
 import os
+import textwrap
 import unicodedata
 import warnings
 from pathlib import Path
 
 __all__ = ["LANGUAGES", "ENV_LANG", "DOMAIN", "set_language", "get_language", "_", "N_", "ngettext",
-           "localedir", "display_width", "ljust", "rjust"]
+           "localedir", "display_width", "ljust", "rjust", "fill"]
 
 DOMAIN = "w2vlib"
 #: the languages w2vlib speaks; English is the source language (no catalog)
@@ -131,6 +132,30 @@ def rjust(text: str, width: int) -> str:
     """``text`` padded with spaces on the left to ``width`` columns (see :func:`ljust`)."""
     text = str(text)
     return " " * max(0, width - display_width(text)) + text
+
+
+def fill(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> str:
+    """``text`` wrapped at spaces into lines of at most ``width`` columns (by
+    :func:`display_width`, so Korean lines are as wide on screen as English ones); words are
+    never broken. For text without wide characters this is exactly ``textwrap.fill(text,
+    width, initial_indent=..., subsequent_indent=..., break_long_words=False,
+    break_on_hyphens=False)``.
+    """
+    if display_width(text + initial_indent + subsequent_indent) == len(text + initial_indent
+                                                                       + subsequent_indent):
+        return textwrap.fill(text, width=width, initial_indent=initial_indent,
+                             subsequent_indent=subsequent_indent, break_long_words=False,
+                             break_on_hyphens=False)
+    lines, line, indent = [], "", initial_indent
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if line and display_width(indent + candidate) > width:
+            lines.append(indent + line)
+            indent, candidate = subsequent_indent, word
+        line = candidate
+    if line or not lines:
+        lines.append(indent + line)
+    return "\n".join(lines)
 
 
 def _from_environment() -> None:

@@ -13,12 +13,11 @@ report with the next step (:data:`~w2vlib.study.check.next_steps.NEXT_STEPS`).
 
 from __future__ import annotations
 
-import textwrap
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from w2vlib.i18n import N_, _, display_width
+from w2vlib.i18n import N_, _, display_width, fill
 
 from .next_steps import NEXT_STEPS
 
@@ -96,9 +95,8 @@ class CheckResult:
         n_ok = sum(ok for _, ok, _ in self.checks)
         stubs = self.not_written
         if stubs and n_ok == 0 and len(stubs) == len(self.checks):
-            return textwrap.fill(_(_ALL_NOT_WRITTEN).format(name=self.name), width=92,
-                                 subsequent_indent="  ", break_long_words=False,
-                                 break_on_hyphens=False)
+            return fill(_(_ALL_NOT_WRITTEN).format(name=self.name), width=92,
+                        subsequent_indent="  ")
         if self.passed:
             verdict = _(_ALL_PASSED)
         else:
@@ -115,16 +113,14 @@ class CheckResult:
                 continue
             lines.append(f"  {_(_PASS) if ok else _(_FAIL)}  {_(name)}")
             if not ok and hint:
-                lines.append(textwrap.fill(hint, width=92, initial_indent=hint_indent,
-                                           subsequent_indent=" " * display_width(hint_indent),
-                                           break_long_words=False, break_on_hyphens=False))
+                lines.append(fill(hint, width=92, initial_indent=hint_indent,
+                                  subsequent_indent=" " * display_width(hint_indent)))
         if stubs:
             lines.append(_(_NOT_WRITTEN_TAIL))
         if self.passed and self.next_step:
             nxt = _(_NEXT)
-            lines.append(textwrap.fill(_(self.next_step), width=92, initial_indent=nxt,
-                                       subsequent_indent=" " * display_width(nxt),
-                                       break_long_words=False, break_on_hyphens=False))
+            lines.append(fill(_(self.next_step), width=92, initial_indent=nxt,
+                              subsequent_indent=" " * display_width(nxt)))
         return "\n".join(lines)
 
 

@@ -16,7 +16,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from w2vlib.i18n import N_, _
+from w2vlib.i18n import N_, _, ngettext
 
 from ...evaluate import analogy as reference_analogy
 from ...evaluate import most_similar as reference_most_similar
@@ -270,13 +270,14 @@ def _an_excluded(toy: _AnalogyToy) -> None:
     inside = [w for w in toy.call("unit", toy.U) if w in (a, b, c)]
     if inside:
         role = {a: "a", b: "b", c: "c"}
-        raise Fail(_("{join} "
-                     "{value} among the "
-                     "answers to {a} : {b} = {c} : ?. b - a + c is usually nearest to b or c "
-                     "itself, so the three question words are never answers: set their scores "
-                     "to -inf before ranking").format(
-                       join=', '.join(repr(w) + ' (' + role[w] + ')' for w in inside),
-                       value='is' if len(inside) == 1 else 'are', a=a, b=b, c=c))
+        words = ", ".join(repr(w) + " (" + role[w] + ")" for w in inside)
+        raise Fail(ngettext(
+            "{words} is among the answers to {a} : {b} = {c} : ?. b - a + c is usually nearest to "
+            "b or c itself, so the three question words are never answers: set their scores to "
+            "-inf before ranking",
+            "{words} are among the answers to {a} : {b} = {c} : ?. b - a + c is usually nearest "
+            "to b or c itself, so the three question words are never answers: set their scores "
+            "to -inf before ranking", len(inside)).format(words=words, a=a, b=b, c=c))
 
 
 def _an_nearest(toy: _AnalogyToy) -> None:
