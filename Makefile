@@ -25,12 +25,14 @@ help:
 	@echo "make test            set up, then run unit tests and every notebook (nbval)"
 	@echo "make test-unit       unit tests and doctests only"
 	@echo "make test-notebooks  notebooks only (strict nbval)"
+	@echo "make test-busy       every notebook twice under nbval with one core kept busy (~10 min)"
 	@echo "make test-spark      word2vec on Apache Spark for real (installs Java and pyspark; minutes)"
 	@echo "make test-browser    the widget explorers in JupyterLab in Chromium (needs .ci/install-browser)"
 	@echo "make lint            ruff"
 	@echo "make catalogs        refresh the message catalogs (w2vlib/locale; Korean messages)"
 	@echo "make exercises       regenerate exercises/ (learner copies: no outputs, solutions stubbed)"
 	@echo "make execute         rerun the notebooks in place (NB=path for one), then make exercises"
+	@echo "make ko-record       after editing an English cell and its Korean twin: record the pair"
 	@echo "make bench           install gensim and numba, run the speed ladder against gensim (minutes)"
 	@echo "make paper-table     the paper's analogy table in small on PTB -> w2vlib/data/paper_table/ (~15 min)"
 	@echo "make clean           remove .venv and caches (keeps downloaded data)"
@@ -69,16 +71,21 @@ lab-ko: data
 
 # Your own workspace: my-work/ (git ignores it) gets a learner copy of each notebook the first
 # time, and never again -- a copy you have already got is never replaced, even when exercises/
-# changes. JupyterLab opens with the repository as its root, so the copies' links to
+# changes. The Korean edition's copies go to my-work/ko/. JupyterLab opens with the repository
+# as its root, so the copies' links to
 # notebooks/, GLOSSARY.md and the slide map work.
-my-work: data
-	@mkdir -p my-work
-	@for f in exercises/[0-9]*.ipynb; do \
-	    t="my-work/$$(basename "$$f")"; \
-	    if [ -e "$$t" ]; then echo "kept $$t (yours)"; else cp "$$f" "$$t" && echo "new  $$t"; fi; \
-	done
+my-work: data my-work-copies
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/jupyter lab --ServerApp.root_dir=. \
 	    --LabApp.default_url=/lab/tree/my-work $(ROOT_FLAG) $(LAB_ARGS)
+
+# (the copying alone; tests/test_exercises.py runs it twice and checks nothing of yours is replaced)
+.PHONY: my-work-copies
+my-work-copies:
+	@mkdir -p my-work/ko
+	@for f in exercises/[0-9]*.ipynb exercises/ko/[0-9]*.ipynb; do \
+	    t="my-work/$${f#exercises/}"; \
+	    if [ -e "$$t" ]; then echo "kept $$t (yours)"; else cp "$$f" "$$t" && echo "new  $$t"; fi; \
+	done
 
 test: data
 	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest --doctest-modules --nbval --nbval-current-env w2vlib tests notebooks $(PYTEST_ARGS)
@@ -88,6 +95,13 @@ test-unit: data
 
 test-notebooks: data
 	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest --nbval --nbval-current-env notebooks $(PYTEST_ARGS)
+
+# A learner's busy laptop: every notebook (both editions) under strict nbval twice in a row
+# while a CPU-bound process takes one core, with no BLAS thread variables (as a plain
+# `jupyter lab`). Part of .ci/run; not of `make test`, as it takes ~10 minutes.
+.PHONY: test-busy
+test-busy: data
+	.ci/busy-nbval
 
 # JupyterLab in a real browser (tests/browser/; never part of `make test`, which skips
 # that directory). Uses Debian's /usr/bin/chromium -- .ci/install-browser installs it --
@@ -107,11 +121,22 @@ bench: data
 # Maintainers: run notebooks top to bottom in a fresh kernel and store their outputs, as
 # `make test` expects (NB=notebooks/08_speed_ladder.ipynb for one), without nbconvert's
 # per-cell timings (they would change every run), then refresh the learner copies.
-NB ?= notebooks/[0-9]*.ipynb
+# Both editions: the English notebooks/ and the Korean notebooks/ko/ (kept in step by
+# tests/test_korean_edition.py; after changing a pair, record it: make ko-record NB=notebooks/ko/...).
+NB ?= notebooks/[0-9]*.ipynb notebooks/ko/[0-9]*.ipynb
 execute: data
 	OPENBLAS_NUM_THREADS=1 $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False $(NB)
 	$(PY) -m w2vlib.study.exercises --strip-run-metadata --src notebooks --dest exercises
+	$(PY) -m w2vlib.study.exercises --strip-run-metadata --src notebooks/ko --dest exercises/ko
+
+# Maintainers: after editing an English notebook and the same cells of its Korean twin, record
+# that the twin now matches (NB=notebooks/ko/05_negative_sampling.ipynb; default: all). Refused
+# while the pair is out of step in any other way (python -m w2vlib.study.pairing check).
+KO_NB ?= notebooks/ko/[0-9]*.ipynb
+.PHONY: ko-record
+ko-record: setup
+	$(PY) -m w2vlib.study.pairing record $(or $(filter notebooks/ko/%,$(NB)),$(KO_NB))
 
 # The message catalogs (w2vlib/i18n.py): extract every _() / N_() message of w2vlib into
 # w2vlib/locale/w2vlib.pot, merge new ones into the Korean w2vlib.po (translate the empty
@@ -128,6 +153,7 @@ catalogs: setup
 # Built from cell sources only; tests/test_exercises.py fails when they are out of date.
 exercises: setup
 	$(PY) -m w2vlib.study.exercises --src notebooks --dest exercises
+	$(PY) -m w2vlib.study.exercises --src notebooks/ko --dest exercises/ko
 
 # The paper's analogy table in small (python -m w2vlib.lab.paper_table): CBOW / skip-gram x dims
 # 50 100 200 x 25/50/100% of PTB, 5 epochs each, one thread -> w2vlib/data/paper_table/ptb_grid.csv and
