@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from .functions import log_softmax, sigmoid, softmax, softplus
+from .i18n import _
 
 __all__ = [
     "MatMul",
@@ -52,8 +53,9 @@ class MatMul:
         (W,) = self.params
         x = np.asarray(x)
         if x.shape[-1:] != W.shape[:1]:
-            raise ValueError(f"x must have shape (..., {W.shape[0]}) to multiply W {W.shape}, "
-                             f"got {x.shape}")
+            raise ValueError(_("x must have shape (..., {shape_0}) to multiply W {W_shape}, "
+                               "got {x_shape}").format(
+                                 shape_0=W.shape[0], W_shape=W.shape, x_shape=x.shape))
         if not np.issubdtype(x.dtype, np.floating):
             # A one-hot batch arrives as integers. int32 @ float32 would promote
             # to float64 and copy W on every call, skipping the fast float32
@@ -107,13 +109,13 @@ class Embedding:
         (W,) = self.params
         idx = np.asarray(idx)
         if not np.issubdtype(idx.dtype, np.integer):
-            raise TypeError(f"Embedding ids must be integers, got dtype {idx.dtype}")
+            raise TypeError(_("Embedding ids must be integers, got dtype {dtype}").format(dtype=idx.dtype))
         if idx.size:
             lo, hi = idx.min(), idx.max()
             if lo < 0 or hi >= W.shape[0]:
                 bad = lo if lo < 0 else hi
-                raise IndexError(f"Embedding ids must lie in [0, {W.shape[0]}), "
-                                 f"got {int(bad)}")
+                raise IndexError(_("Embedding ids must lie in [0, {shape_0}), "
+                                   "got {bad}").format(shape_0=W.shape[0], bad=int(bad)))
         self.idx = idx
         return W[idx]
 
@@ -178,12 +180,13 @@ class SigmoidWithLoss:
         """x: (N, ...) scores, t: labels of the same shape -> scalar loss."""
         x = np.asarray(x)
         if x.ndim == 0:
-            raise ValueError("SigmoidWithLoss needs a batch axis: x must have shape (N, ...)")
+            raise ValueError(_("SigmoidWithLoss needs a batch axis: x must have shape (N, ...)"))
         if not np.issubdtype(x.dtype, np.floating):
             x = x.astype(np.float64)
         t = np.asarray(t, dtype=x.dtype)
         if t.shape != x.shape:
-            raise ValueError(f"labels must have the scores' shape {x.shape}, got {t.shape}")
+            raise ValueError(_("labels must have the scores' shape {x_shape}, got {t_shape}").format(
+                                 x_shape=x.shape, t_shape=t.shape))
         _check_labels(t)
         self.y = sigmoid(x)
         self.t = t
@@ -222,21 +225,22 @@ class SoftmaxWithLoss:
         if self._single:
             x, t = x[None, :], t[None, ...]
         if x.ndim != 2:
-            raise ValueError(f"scores must have shape (N, C) or (C,), got {x.shape}")
+            raise ValueError(_("scores must have shape (N, C) or (C,), got {x_shape}").format(
+                                 x_shape=x.shape))
         n = x.shape[0]
         if n == 0:
-            raise ValueError(f"SoftmaxWithLoss got an empty batch (scores of shape {x.shape}): "
-                             "pass at least one row")
+            raise ValueError(_("SoftmaxWithLoss got an empty batch (scores of shape {x_shape}): "
+                               "pass at least one row").format(x_shape=x.shape))
         logp = log_softmax(x)
         if t.shape == x.shape:
             loss = -np.sum(t * logp) / n
         elif t.shape == (n,):
             if not np.issubdtype(t.dtype, np.integer):
-                raise TypeError(f"class labels must be integers, got dtype {t.dtype}")
+                raise TypeError(_("class labels must be integers, got dtype {dtype}").format(dtype=t.dtype))
             loss = -np.sum(logp[np.arange(n), t]) / n
         else:
-            raise ValueError(f"t must be labels of shape ({n},) or one-hot of shape "
-                             f"{x.shape}, got {t.shape}")
+            raise ValueError(_("t must be labels of shape ({n},) or one-hot of shape "
+                               "{x_shape}, got {t_shape}").format(n=n, x_shape=x.shape, t_shape=t.shape))
         self.y = softmax(x)
         self.t = t
         return float(loss)
@@ -282,8 +286,9 @@ class EmbeddingDot:
         h = np.asarray(h)
         idx = np.asarray(idx)
         if h.ndim != 2 or idx.ndim < 1 or idx.shape[0] != h.shape[0]:
-            raise ValueError(f"expected h of shape (N, H) and ids of shape (N,) or (N, K); "
-                             f"got h {h.shape} and ids {idx.shape}")
+            raise ValueError(_("expected h of shape (N, H) and ids of shape (N,) or (N, K); "
+                               "got h {h_shape} and ids {idx_shape}").format(
+                                 h_shape=h.shape, idx_shape=idx.shape))
         target_W = self.embed.forward(idx)                    # idx.shape + (H,)
         hb = self._expand(h, idx.ndim)
         self.cache = (hb, target_W)
@@ -308,8 +313,8 @@ def saved_by_forward(layer, value):
     """What ``layer.forward`` saved for ``backward``; RuntimeError if forward has not run yet."""
     if value is None:
         name = type(layer).__name__
-        raise RuntimeError(f"{name}.backward() was called before {name}.forward(): call "
-                           "forward first (backward uses what forward saved)")
+        raise RuntimeError(_("{name}.backward() was called before {name}.forward(): call "
+                             "forward first (backward uses what forward saved)").format(name=name))
     return value
 
 
@@ -317,17 +322,18 @@ def check_dout(layer, dout, shape: tuple) -> np.ndarray:
     """``dout`` as an array, or ValueError unless it has ``shape`` (that of forward's output)."""
     dout = np.asarray(dout)
     if dout.shape != shape:
-        raise ValueError(f"{type(layer).__name__}.backward: dout must have the shape of "
-                         f"forward's output {shape}, got {dout.shape}")
+        raise ValueError(_("{type}.backward: dout must have the shape of "
+                           "forward's output {shape}, got {dout_shape}").format(
+                             type=type(layer).__name__, shape=shape, dout_shape=dout.shape))
     return dout
 
 
 def _check_labels(t: np.ndarray) -> None:
     """ValueError for an empty batch or labels outside [0, 1] (NaN included)."""
     if t.shape[0] == 0:
-        raise ValueError(f"SigmoidWithLoss got an empty batch (scores of shape {t.shape}): "
-                         "pass at least one row")
+        raise ValueError(_("SigmoidWithLoss got an empty batch (scores of shape {t_shape}): "
+                           "pass at least one row").format(t_shape=t.shape))
     if t.size and not (t.min() >= 0 and t.max() <= 1):
         bad = t[~((t >= 0) & (t <= 1))].flat[0]
-        raise ValueError(f"labels must lie in [0, 1] (1: \"this is the word\", 0: \"it is "
-                         f"not\"), got {bad:g}")
+        raise ValueError(_("labels must lie in [0, 1] (1: \"this is the word\", 0: \"it is "
+                           "not\"), got {bad:g}").format(bad=bad))

@@ -27,6 +27,7 @@ import numbers
 
 import numpy as np
 
+from .i18n import _
 from .layers import Embedding, MatMul, SoftmaxWithLoss, saved_by_forward
 from .negative_sampling import NegativeSamplingLoss
 from .seeding import make_rng
@@ -41,13 +42,14 @@ def _init_weights(rng: np.random.Generator, shape: tuple[int, int], dtype) -> np
 def _check_sizes(vocab_size, hidden_size) -> None:
     for name, value in (("vocab_size", vocab_size), ("hidden_size", hidden_size)):
         if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+            raise ValueError(_("{name} must be an int >= 1, got {value!r}").format(name=name, value=value))
 
 
 def _check_window(window_size) -> int:
     if (not isinstance(window_size, numbers.Integral) or isinstance(window_size, bool)
             or window_size < 1):
-        raise ValueError(f"window_size must be an int >= 1, got {window_size!r}")
+        raise ValueError(_("window_size must be an int >= 1, got {window_size!r}").format(
+                             window_size=window_size))
     return int(window_size)
 
 
@@ -57,13 +59,17 @@ def _check_ids(contexts, target, n_context: int) -> tuple[np.ndarray, np.ndarray
     target = np.asarray(target)
     for name, a in (("contexts", contexts), ("target", target)):
         if not np.issubdtype(a.dtype, np.integer):
-            raise TypeError(f"{name} must hold integer word ids, got dtype {a.dtype}")
+            raise TypeError(_("{name} must hold integer word ids, got dtype {dtype}").format(
+                                name=name, dtype=a.dtype))
     if contexts.ndim != 2 or contexts.shape[1] != n_context:
-        raise ValueError(f"contexts must have shape (N, {n_context}) (2 * window_size "
-                         f"context words per row), got {contexts.shape}")
+        raise ValueError(_("contexts must have shape (N, {n_context}) (2 * window_size "
+                           "context words per row), got {contexts_shape}").format(
+                             n_context=n_context, contexts_shape=contexts.shape))
     if target.shape != contexts.shape[:1]:
-        raise ValueError(f"target must have shape ({contexts.shape[0]},) to match contexts "
-                         f"{contexts.shape}, got {target.shape}")
+        raise ValueError(_("target must have shape ({shape_0},) to match contexts "
+                           "{contexts_shape}, got {target_shape}").format(
+                             shape_0=contexts.shape[0], contexts_shape=contexts.shape,
+                             target_shape=target.shape))
     return contexts, target
 
 
@@ -104,8 +110,8 @@ class SimpleCBOW:
         contexts = np.asarray(contexts)
         V = self.vocab_size
         if contexts.ndim != 3 or contexts.shape[2] != V:
-            raise ValueError(f"contexts must be one-hot of shape (N, C, {V}), "
-                             f"got {contexts.shape}")
+            raise ValueError(_("contexts must be one-hot of shape (N, C, {V}), "
+                               "got {contexts_shape}").format(V=V, contexts_shape=contexts.shape))
         x = contexts.astype(self.params[0].dtype, copy=False)
         self._n_context = x.shape[1]
         return self.in_layer.forward(x).mean(axis=1)              # (N, H)
@@ -119,8 +125,9 @@ class SimpleCBOW:
         scores = self.predict(contexts)
         target = np.asarray(target)
         if target.shape[:1] != scores.shape[:1]:
-            raise ValueError(f"target must have {scores.shape[0]} rows to match contexts, "
-                             f"got shape {target.shape}")
+            raise ValueError(_("target must have {shape_0} rows to match contexts, "
+                               "got shape {target_shape}").format(
+                                 shape_0=scores.shape[0], target_shape=target.shape))
         return self.loss_layer.forward(scores, target)
 
     def backward(self, dout=1.0) -> None:

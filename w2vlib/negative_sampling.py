@@ -20,6 +20,7 @@ import numbers
 
 import numpy as np
 
+from .i18n import _
 from .layers import EmbeddingDot, SigmoidWithLoss
 from .seeding import make_rng
 
@@ -66,17 +67,19 @@ class UnigramSampler:
     def __init__(self, corpus, power: float = 0.75, sample_size: int = 5, seed=None):
         corpus = np.asarray(corpus)
         if corpus.ndim != 1 or not np.issubdtype(corpus.dtype, np.integer):
-            raise TypeError(f"corpus must be a 1-D array of integer word ids, got shape "
-                            f"{corpus.shape} and dtype {corpus.dtype}")
+            raise TypeError(_("corpus must be a 1-D array of integer word ids, got shape "
+                              "{corpus_shape} and dtype {dtype}").format(
+                                corpus_shape=corpus.shape, dtype=corpus.dtype))
         if corpus.size == 0:
-            raise ValueError("corpus is empty")
+            raise ValueError(_("corpus is empty"))
         if corpus.min() < 0:
-            raise ValueError(f"word ids must be non-negative, got {int(corpus.min())}")
+            raise ValueError(_("word ids must be non-negative, got {min}").format(min=int(corpus.min())))
         if not isinstance(power, numbers.Real) or not np.isfinite(power) or power < 0:
-            raise ValueError(f"power must be a finite number >= 0, got {power!r}")
+            raise ValueError(_("power must be a finite number >= 0, got {power!r}").format(power=power))
         if (not isinstance(sample_size, numbers.Integral) or isinstance(sample_size, bool)
                 or sample_size < 1):
-            raise ValueError(f"sample_size must be an int >= 1, got {sample_size!r}")
+            raise ValueError(_("sample_size must be an int >= 1, got {sample_size!r}").format(
+                                 sample_size=sample_size))
 
         self.power = float(power)
         self.sample_size = int(sample_size)
@@ -124,18 +127,20 @@ class UnigramSampler:
         """
         target = np.asarray(target)
         if not np.issubdtype(target.dtype, np.integer):
-            raise TypeError(f"target ids must be integers, got dtype {target.dtype}")
+            raise TypeError(_("target ids must be integers, got dtype {dtype}").format(dtype=target.dtype))
         if target.ndim > 1:
-            raise ValueError(f"target must have shape (N,), got {target.shape}")
+            raise ValueError(_("target must have shape (N,), got {target_shape}").format(
+                                 target_shape=target.shape))
         if target.size:
             lo, hi = target.min(), target.max()
             if lo < 0 or hi >= self.vocab_size:
                 bad = lo if lo < 0 else hi
-                raise IndexError(f"target ids must lie in [0, {self.vocab_size}), got {int(bad)}")
+                raise IndexError(_("target ids must lie in [0, {vocab_size}), got {bad}").format(
+                                     vocab_size=self.vocab_size, bad=int(bad)))
             if self._alone[target].any():
                 only = int(target[np.argmax(self.word_p[target])])
-                raise ValueError(f"word {only} is the only word with non-zero sampling "
-                                 f"probability, so it has no negatives to draw")
+                raise ValueError(_("word {only} is the only word with non-zero sampling "
+                                   "probability, so it has no negatives to draw").format(only=only))
 
         shape = target.shape + (self.sample_size,)
         negatives = self.sample(shape)
@@ -191,8 +196,9 @@ class NegativeSamplingLoss:
                  seed=None):
         self.sampler = UnigramSampler(corpus, power=power, sample_size=sample_size, seed=seed)
         if self.sampler.vocab_size > W.shape[0]:
-            raise ValueError(f"the corpus has word id {self.sampler.vocab_size - 1} but W has "
-                             f"only {W.shape[0]} rows")
+            raise ValueError(_("the corpus has word id {value} but W has "
+                               "only {shape_0} rows").format(
+                                 value=self.sampler.vocab_size - 1, shape_0=W.shape[0]))
         self.sample_size = self.sampler.sample_size
         self.embed_dot = EmbeddingDot(W)
         self.loss_layer = SigmoidWithLoss()
@@ -204,7 +210,8 @@ class NegativeSamplingLoss:
         """h: (N, H), target: (N,) integer ids -> scalar loss."""
         target = np.asarray(target)
         if target.ndim != 1:
-            raise ValueError(f"target must have shape (N,), got {target.shape}")
+            raise ValueError(_("target must have shape (N,), got {target_shape}").format(
+                                 target_shape=target.shape))
         negatives = self.sampler.get_negative_sample(target)
         ids = np.concatenate([target[:, None].astype(negatives.dtype), negatives], axis=1)
         self.ids = ids

@@ -14,16 +14,20 @@ import math
 
 import numpy as np
 
+from .i18n import _
+
 __all__ = ["SGD", "Adam", "check_pairs"]
 
 
 def check_pairs(params: list, grads: list) -> None:
     """Raise ValueError unless params and grads are equally long lists of same-shape arrays."""
     if len(params) != len(grads):
-        raise ValueError(f"got {len(params)} params but {len(grads)} grads")
+        raise ValueError(_("got {n_params} params but {n_grads} grads").format(
+                             n_params=len(params), n_grads=len(grads)))
     for i, (p, g) in enumerate(zip(params, grads, strict=True)):
         if p.shape != g.shape:
-            raise ValueError(f"param {i} has shape {p.shape} but its grad has shape {g.shape}")
+            raise ValueError(_("param {i} has shape {p_shape} but its grad has shape {g_shape}").format(
+                                 i=i, p_shape=p.shape, g_shape=g.shape))
 
 
 def _check_lr(lr) -> float:
@@ -33,7 +37,7 @@ def _check_lr(lr) -> float:
     except (TypeError, ValueError):
         value = math.nan
     if not 0 < value < math.inf:
-        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
+        raise ValueError(_("lr must be a finite number > 0, got {lr!r}").format(lr=lr))
     return value
 
 
@@ -69,7 +73,7 @@ class Adam:
         self.lr = _check_lr(lr)
         for name, b in (("beta1", beta1), ("beta2", beta2)):
             if not 0 <= b < 1:
-                raise ValueError(f"{name} must lie in [0, 1), got {b}")
+                raise ValueError(_("{name} must lie in [0, 1), got {b}").format(name=name, b=b))
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
         self.iter = 0
         self.m: list[np.ndarray] | None = None
@@ -87,9 +91,10 @@ class Adam:
             self.m = [np.zeros_like(p) for p in params]
             self.v = [np.zeros_like(p) for p in params]
         elif [m.shape for m in self.m] != [p.shape for p in params]:
-            raise ValueError("Adam was first used with params of shapes "
-                             f"{[m.shape for m in self.m]}, now given "
-                             f"{[p.shape for p in params]}; use one Adam per parameter list")
+            raise ValueError(_("Adam was first used with params of shapes "
+                               "{value}, now given "
+                               "{value2}; use one Adam per parameter list").format(
+                                 value=[m.shape for m in self.m], value2=[p.shape for p in params]))
         self.iter += 1
         t = self.iter
         return self.lr * np.sqrt(1 - self.beta2 ** t) / (1 - self.beta1 ** t)

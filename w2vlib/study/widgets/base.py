@@ -12,6 +12,9 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
+from w2vlib.i18n import _
+from w2vlib.study.figures import INSTALLED_KOREAN_FONTS
+
 __all__ = ["Explorer", "CSS", "BLUE", "ORANGE", "GREY", "DPI", "esc", "message_box", "hint_box",
            "html_table", "to_png", "figure", "log_ticks", "plot_style", "slider_style", "labelled",
            "plain_text", "CONTROLS_WIDTH", "korean_font", "drawable", "KOREAN_FONTS"]
@@ -155,16 +158,15 @@ def plain_text(markup: str) -> str:
 
 
 #: Fonts with Hangul that matplotlib may know; the first one found draws the Korean terms.
-KOREAN_FONTS = ("NanumGothic", "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic",
-                "AppleGothic", "UnDotum")
+KOREAN_FONTS = INSTALLED_KOREAN_FONTS
 
 
 def korean_font() -> str | None:
     """The name of a font with Hangul (see :data:`KOREAN_FONTS`), or None.
 
     The NanumGothic bundled by koreanize-matplotlib (a dependency) is registered with
-    matplotlib first (:func:`w2vlib.study.figures.korean_font`), so a fresh machine without
-    any Korean font installed still draws the Korean terms in the pictures.
+    matplotlib first, with a minus sign added (:func:`w2vlib.study.figures.korean_font`), so a
+    fresh machine without any Korean font installed still draws the Korean terms in the pictures.
     """
     from w2vlib.study.figures import korean_font as registered
 
@@ -251,8 +253,9 @@ class Explorer(widgets.VBox):
             self.error = None
         except Exception as e:  # last resort: a projector shows a message, never a traceback
             self.error = e
-            self.result.value = message_box(f"Something unexpected went wrong: "
-                                     f"<b>{esc(type(e).__name__)}</b>: {esc(e)}")
+            self.result.value = message_box(_("Something unexpected went wrong: <b>{type}</b>: "
+                                              "{error}").format(type=esc(type(e).__name__),
+                                                                error=esc(e)))
 
     def _update(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
