@@ -27,8 +27,8 @@ from ..seeding import check_seed
 from .schedule import MIN_LR_FACTOR
 
 __all__ = ["Word2VecConfig", "MODELS", "BACKENDS", "DEFAULT_LR", "CBOW_UPDATES", "check_model",
-           "check_backend", "check_corpus", "check_number", "positive_int", "check_fits_corpus",
-           "MAX_USUAL_NEGATIVE"]
+           "check_backend", "check_shared_negatives", "check_corpus", "check_number",
+           "positive_int", "check_fits_corpus", "MAX_USUAL_NEGATIVE"]
 
 #: The two architectures.
 MODELS = ("cbow", "skipgram")
@@ -116,6 +116,19 @@ def check_backend(backend, workers, batch_size) -> tuple[str, int]:
     return backend, workers
 
 
+def check_shared_negatives(shared_negatives, backend) -> bool:
+    """``shared_negatives`` as a bool; ValueError unless it is a bool, and unless the
+    backend is ``"numba"`` (the shared-negatives kernels, :mod:`w2vlib.speed.shared`,
+    exist only compiled: the NumPy trainer's minibatches draw their own negatives)."""
+    if not isinstance(shared_negatives, (bool, np.bool_)):
+        raise ValueError(f"shared_negatives must be True or False, got {shared_negatives!r}")
+    if shared_negatives and backend != "numba":
+        raise ValueError(f"shared_negatives=True needs backend='numba' (got backend="
+                         f"{backend!r}): the shared-negatives kernels are compiled loops; "
+                         "the NumPy trainer draws negatives per example")
+    return bool(shared_negatives)
+
+
 def check_corpus(corpus, vocab_size) -> tuple[np.ndarray, int]:
     """``(ids, V)``: the corpus as a (T,) intp array of ids in ``[0, V)``, T >= 2.
 
@@ -197,6 +210,7 @@ class Word2VecConfig:
     cbow_update: str = "word2vec"
     backend: str = "numpy"
     workers: int = 1
+    shared_negatives: bool = False
 
     def __post_init__(self):
         model = check_model(self.model)
@@ -218,6 +232,8 @@ class Word2VecConfig:
             "time_limit": check_number("time_limit", self.time_limit, allow_none=True),
             "shrink_window": bool(self.shrink_window),
         }
+        checked["shared_negatives"] = check_shared_negatives(self.shared_negatives,
+                                                             checked["backend"])
         check_seed(self.seed)
         if self.cbow_update not in CBOW_UPDATES:
             raise ValueError(f"cbow_update must be one of {CBOW_UPDATES}, "
@@ -260,6 +276,7 @@ class Word2VecConfig:
             "cbow_update": self.cbow_update if self.model == "cbow" else None,
             "batch_size_auto": self.batch_size is None if numpy_backend else None,
             "backend": self.backend, "workers": self.workers,
+            "shared_negatives": self.shared_negatives,
             "numpy": np.__version__, "python": platform.python_version(),
             "platform": f"{sys.platform}-{platform.machine()}",
         }

@@ -13,6 +13,10 @@ shared ``W_in``/``W_out`` without locks. (Plain threads rather than numba's
 benchmark set to 1 for BLAS, and silently ran on one thread.) Two threads rarely
 touch the same row at the same moment, and when they do, one update may be lost --
 harmless noise for SGD, but the run is no longer repeatable bit for bit.
+
+With ``shared_negatives=True`` the same driver runs the kernels of
+:mod:`w2vlib.speed.shared` (negatives drawn once per window or group of centres)
+instead of the per-word loop; everything else is the same.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import numpy as np
 
 from .compiled import Chunks, loop_settings, run_chunks
 from .schedule import MIN_LR_FACTOR, learning_rate
+from .shared import CBOW_GROUP, run_shared_chunks
 
 __all__ = ["CHUNKS_PER_WORKER", "epoch_steps"]
 
@@ -50,6 +55,7 @@ def epoch_steps(W_in, W_out, config, sampler, rng: np.random.Generator, block: i
     losses = np.zeros(n_chunks)
     examples = np.zeros(n_chunks, dtype=np.int64)
     cbow = config.model == "cbow"
+    shared = getattr(config, "shared_negatives", False)    # w2vlib.speed.shared
     every_position: list[np.ndarray] = []
 
     def steps(epoch, stream, kept_pos, T):
@@ -70,8 +76,11 @@ def epoch_steps(W_in, W_out, config, sampler, rng: np.random.Generator, block: i
 
         def run(k, bounds):                   # chunks k.. of the block, one after another
             ks = slice(k, k + len(bounds) - 1)
-            run_chunks(cbow, W_in, W_out, stream, raw_pos, loop,
-                       Chunks(bounds[:-1], bounds[1:], states[ks], losses[ks], examples[ks]))
+            chunks = Chunks(bounds[:-1], bounds[1:], states[ks], losses[ks], examples[ks])
+            if shared:
+                run_shared_chunks(cbow, W_in, W_out, stream, raw_pos, loop, chunks, CBOW_GROUP)
+            else:
+                run_chunks(cbow, W_in, W_out, stream, raw_pos, loop, chunks)
 
         # workers > 1: the chunks go to whichever thread is free, so a thread the OS pauses
         # for a moment does not hold the others back until the block ends

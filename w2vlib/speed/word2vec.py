@@ -145,7 +145,8 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
                    shrink_window: bool = True, progress: bool = True,
                    time_limit: float | None = None, callback=None,
                    cbow_update: str = "word2vec", backend: str = "numpy",
-                   workers: int = 1, profiler=None) -> Word2VecResult:
+                   workers: int = 1, profiler=None,
+                   shared_negatives: bool = False) -> Word2VecResult:
     """Train CBOW or skip-gram with negative sampling on a whole corpus.
 
     corpus: (T,) integer word ids (one stream; e.g. ``load_ptb()[0]``).
@@ -174,6 +175,10 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
     profiler: None, or an object whose ``part(label)`` is a context manager; the
     NumPy loop runs each stage of a step inside it, with the labels of
     :data:`~w2vlib.speed.numpy_kernels.PROFILE_PARTS` (``lab.bench.PartTimer`` fits).
+    shared_negatives: with ``backend="numba"`` only (ValueError otherwise): draw the
+    negatives once per window (skip-gram) or per group of consecutive centres (CBOW)
+    and update with small matrix products after it, as Ji et al. 2016 (pWord2Vec) do;
+    see :mod:`w2vlib.speed.shared`.
 
     A diverging run (non-finite loss) raises ``FloatingPointError`` naming the
     learning rate (and the batch size). A window as wide as the corpus, or more
@@ -185,7 +190,7 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
                             epochs=epochs, lr=lr, batch_size=batch_size, subsample=subsample,
                             power=power, seed=seed, shrink_window=shrink_window,
                             time_limit=time_limit, cbow_update=cbow_update, backend=backend,
-                            workers=workers)
+                            workers=workers, shared_negatives=shared_negatives)
     ids, V = check_corpus(corpus, vocab_size)
     _check_hooks(callback, profiler, config.backend)
     counts = np.bincount(ids, minlength=V)
@@ -202,6 +207,10 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
         from . import compiled
 
         settings |= compiled.settings(compile_seconds)
+        if config.shared_negatives:
+            from . import shared
+
+            settings |= shared.settings(config.model)
     steps = _epoch_driver(W_in, W_out, config, sampler, batch, rng, len(ids), profiler)
     res = Word2VecResult(W_in=W_in, W_out=W_out, settings=settings)
     _Run(res, config, len(ids), progress).train(steps, ids, keep_p, rng, callback)
@@ -253,7 +262,12 @@ def _prepare_compiled(config: Word2VecConfig) -> float:
     install command) if numba is absent. Returns the seconds it took."""
     from . import compiled
 
-    return compiled.prepare(config.model, config.workers)
+    seconds = compiled.prepare(config.model, config.workers)
+    if config.shared_negatives:
+        from . import shared
+
+        seconds += shared.ensure_compiled(config.model)
+    return seconds
 
 
 class _Run:
