@@ -3,7 +3,8 @@
 ``train_word2vec`` is the one entry point (:mod:`w2vlib.speed.word2vec`);
 ``backend="numpy"`` runs vectorised minibatches (:mod:`w2vlib.speed.numpy_kernels`),
 ``backend="numba"`` word2vec's own per-word loop compiled (:mod:`w2vlib.speed.compiled`,
-driven by :mod:`w2vlib.speed.threads`). Around them: the settings
+driven by :mod:`w2vlib.speed.threads`; with ``shared_negatives=True`` the kernels of
+:mod:`w2vlib.speed.shared`, negatives shared per window). Around them: the settings
 (:mod:`w2vlib.speed.config`), the samplers (:mod:`w2vlib.speed.samplers`), the
 learning-rate schedule (:mod:`w2vlib.speed.schedule`) and the command line
 (``python -m w2vlib.speed``, :mod:`w2vlib.speed.cli`). This package imports only the

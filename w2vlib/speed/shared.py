@@ -63,8 +63,12 @@ loops (numba's ``np.dot`` on such tiny blocks pays its call overhead for nothing
 it does buy is fewer random numbers and fewer writes of shared rows -- the writes are
 what two Hogwild threads fight over (issue 16) -- and the shape of the work: this is the
 step from "one word at a time, in cache" to why GPU trainers (BlazingText, Gupta &
-Khare 2017) run word2vec as batches of matrix products. The measured numbers are in the
-session report / ``docs/bench``; read them before believing any claim of speed here.
+Khare 2017) run word2vec as batches of matrix products. One rough run on a busy
+2-core machine (PTB, dim 100, window 5, 5 negatives, 10 epochs, lr 0.025, sample 1e-3,
+1 thread, one seed; noisy, to be measured again on a quiet machine): CBOW 1.32 M
+words/s against the per-word loop's 1.08 M, but analogy top-1 3.0 % against 4.0 %;
+skip-gram 196 k against 277 k words/s (it *loses* on one core), analogy top-1 4.0 %
+against 3.3 %.
 """
 
 from __future__ import annotations
