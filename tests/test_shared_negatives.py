@@ -334,7 +334,7 @@ def test_time_limit_and_workers_run_through_the_block_driver():
 # ---------------------------------------------------------------- on the Penn Treebank
 
 @pytest.mark.needs_ptb
-@pytest.mark.parametrize("model, epochs, floor", [("cbow", 10, 0.03), ("skipgram", 3, 0.015)])
+@pytest.mark.parametrize("model, epochs, floor", [("cbow", 10, 0.025), ("skipgram", 3, 0.015)])
 def test_ptb_training_learns(model, epochs, floor):
     from w2vlib.datasets import load_ptb
 
@@ -347,4 +347,5 @@ def test_ptb_training_learns(model, epochs, floor):
     near = [w for w, _ in most_similar("you", word_to_id, id_to_word, res.word_vecs, top=5)]
     assert "we" in near or "i" in near, near
     total = evaluate_analogies(res.word_vecs, word_to_id).summary()["total"]
+    # measured (seed 0): CBOW 3.0 % (the per-word loop: 4.0 %), skip-gram 3 epochs above 1.5 %
     assert total["top1"] >= floor, total
