@@ -24,6 +24,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .i18n import _
+
 __all__ = ["numerical_gradient", "relative_error", "gradient_check"]
 
 
@@ -36,9 +38,9 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-4)
     Returns a float64 array of x's shape: ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``.
     """
     if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
-        raise TypeError("x must be a floating NumPy array that f reads (it is perturbed "
-                        f"in place), got {type(x).__name__} "
-                        f"{getattr(x, 'dtype', '')}".rstrip())
+        raise TypeError(_("x must be a floating NumPy array that f reads (it is perturbed "
+                          "in place), got {type} {dtype}").format(
+                              type=type(x).__name__, dtype=getattr(x, "dtype", "")).rstrip())
     grad = np.zeros(x.shape, dtype=np.float64)
     for i in np.ndindex(x.shape):
         old = x[i].copy()
@@ -64,7 +66,8 @@ def relative_error(a, b) -> float:
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
-        raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
+        raise ValueError(_("shapes differ: {a_shape} vs {b_shape}").format(
+                             a_shape=a.shape, b_shape=b.shape))
     if a.size == 0:
         return 0.0
     scale = max(np.abs(a).max(), np.abs(b).max())
@@ -86,7 +89,8 @@ def gradient_check(f: Callable[[], float], params: Sequence[np.ndarray],
     typically 1e-2 or worse.
     """
     if len(params) != len(grads):
-        raise ValueError(f"got {len(params)} params but {len(grads)} grads")
+        raise ValueError(_("got {n_params} params but {n_grads} grads").format(
+                             n_params=len(params), n_grads=len(grads)))
     analytic = [np.array(g, dtype=np.float64) for g in grads]
     return [relative_error(g, numerical_gradient(f, p, eps))
             for p, g in zip(params, analytic, strict=True)]

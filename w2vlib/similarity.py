@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from .evaluate import _text_lines, check_word_matrix, normalize_rows
+from .i18n import _
 
 __all__ = ["rankdata", "spearman", "load_word_pairs", "find_similarity_file",
            "similarity_missing_message", "evaluate_similarity", "SimilarityReport",
@@ -35,7 +36,7 @@ def rankdata(a) -> np.ndarray:
     """
     a = np.asarray(a, dtype=np.float64)
     if a.ndim != 1:
-        raise ValueError(f"rankdata needs a 1-D array, got shape {a.shape}")
+        raise ValueError(_("rankdata needs a 1-D array, got shape {a_shape}").format(a_shape=a.shape))
     order = np.argsort(a, kind="stable")
     sorted_a = a[order]
     # Start of each run of equal values in the sorted array.
@@ -62,10 +63,10 @@ def spearman(x, y) -> float:
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if x.ndim != 1 or x.shape != y.shape:
-        raise ValueError(f"spearman needs two 1-D sequences of one length, got shapes "
-                         f"{x.shape} and {y.shape}")
+        raise ValueError(_("spearman needs two 1-D sequences of one length, got shapes "
+                           "{x_shape} and {y_shape}").format(x_shape=x.shape, y_shape=y.shape))
     if len(x) < 2:
-        raise ValueError(f"spearman needs at least 2 pairs, got {len(x)}")
+        raise ValueError(_("spearman needs at least 2 pairs, got {n_x}").format(n_x=len(x)))
     rx = rankdata(x) - (len(x) + 1) / 2
     ry = rankdata(y) - (len(y) + 1) / 2
     denom = np.sqrt((rx @ rx) * (ry @ ry))
@@ -85,7 +86,7 @@ def load_word_pairs(path, lowercase: bool = True) -> list[tuple[str, str, float]
 
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"no word-pair file at {str(path)!r}")
+        raise FileNotFoundError(_("no word-pair file at {path!r}").format(path=str(path)))
     pairs: list[tuple[str, str, float]] = []
     for lineno, line in enumerate(_text_lines(path), start=1):
         line = line.strip()
@@ -94,22 +95,23 @@ def load_word_pairs(path, lowercase: bool = True) -> list[tuple[str, str, float]
         sep = "\t" if "\t" in line else ("," if "," in line else None)
         fields = [x.strip() for x in line.split(sep)]
         if len(fields) < 3:
-            raise ValueError(f"{str(path)!r} line {lineno}: expected two words and a score, "
-                             f"got {line!r}")
+            raise ValueError(_("{path!r} line {lineno}: expected two words and a score, "
+                               "got {line!r}").format(path=str(path), lineno=lineno, line=line))
         try:
             score = float(fields[2])
         except ValueError:
             if not pairs:           # a header such as "Word 1,Word 2,Human (mean)"
                 continue
-            raise ValueError(f"{str(path)!r} line {lineno}: the score {fields[2]!r} is not "
-                             f"a number") from None
+            raise ValueError(_("{path!r} line {lineno}: the score {score!r} is not "
+                               "a number").format(path=str(path), lineno=lineno,
+                                                  score=fields[2])) from None
         if not np.isfinite(score):
-            raise ValueError(f"{str(path)!r} line {lineno}: the score {fields[2]!r} is not a "
-                             f"finite number")
+            raise ValueError(_("{path!r} line {lineno}: the score {score!r} is not a "
+                               "finite number").format(path=str(path), lineno=lineno, score=fields[2]))
         w1, w2 = (fields[0].lower(), fields[1].lower()) if lowercase else (fields[0], fields[1])
         pairs.append((w1, w2, score))
     if not pairs:
-        raise ValueError(f"{str(path)!r} holds no word pairs")
+        raise ValueError(_("{path!r} holds no word pairs").format(path=str(path)))
     return pairs
 
 
@@ -137,8 +139,8 @@ def find_similarity_file(name: str = "wordsim353"):
     from .datasets import data_dir
 
     if name not in SIMILARITY_FILES:
-        raise ValueError(f"unknown similarity set {name!r}; known: "
-                         + ", ".join(repr(k) for k in SIMILARITY_FILES))
+        raise ValueError(_("unknown similarity set {name!r}; known: {known}").format(
+            name=name, known=", ".join(repr(k) for k in SIMILARITY_FILES)))
     filename = SIMILARITY_FILES[name]
     candidates = [data_dir() / "similarity" / filename]
     gensim_data = _gensim_test_data()
@@ -155,9 +157,10 @@ def similarity_missing_message(name: str = "wordsim353") -> str:
     from .datasets import data_dir
 
     filename = SIMILARITY_FILES.get(name, name)
-    return (f"no {filename} found. It is not shipped with w2vlib; gensim carries a copy: "
-            f"`pip install gensim` (or `make bench`), or put the file at "
-            f"{data_dir() / 'similarity' / filename}, or pass --similarity PATH")
+    return _("no {filename} found. It is not shipped with w2vlib; gensim carries a copy: "
+             "`pip install gensim` (or `make bench`), or put the file at "
+             "{path}, or pass --similarity PATH").format(
+                 filename=filename, path=data_dir() / "similarity" / filename)
 
 
 class SimilarityReport:
@@ -173,9 +176,11 @@ class SimilarityReport:
         self.unknown = unknown
 
     def __str__(self) -> str:
-        rho = "n/a" if not np.isfinite(self.spearman) else f"{self.spearman:.3f}"
-        return (f"{self.name}: Spearman {rho} on {self.used:,} of {self.total:,} pairs "
-                f"({self.total - self.used:,} skipped: a word not in the vocabulary)")
+        rho = _("n/a") if not np.isfinite(self.spearman) else f"{self.spearman:.3f}"
+        return _("{name}: Spearman {rho} on {used:,} of {total:,} pairs "
+                 "({skipped:,} skipped: a word not in the vocabulary)").format(
+                     name=self.name, rho=rho, used=self.used, total=self.total,
+                     skipped=self.total - self.used)
 
     __repr__ = __str__
 

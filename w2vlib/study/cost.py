@@ -27,12 +27,14 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass
 
+from w2vlib.i18n import _
+
 __all__ = ["InputLayerCost", "input_layer_cost"]
 
 
 def _positive_int(name: str, value) -> int:
     if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
+        raise ValueError(_("{name} must be a positive int, got {value!r}").format(name=name, value=value))
     return int(value)
 
 
