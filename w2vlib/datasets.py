@@ -64,6 +64,7 @@ from .download import (
     mismatch,
     stamp,
 )
+from .i18n import N_, _
 
 __all__ = [
     "DatasetError",
@@ -140,13 +141,13 @@ def data_dir() -> Path:
 
 #: What the package ships (``w2vlib/data/``; package data in the wheel).
 SHIPPED = {
-    ("analogy", "questions-words.txt"): "the Google analogy questions (Mikolov et al. 2013)",
-    ("vectors", "ptb_cbow.npz"): "pretrained CBOW vectors for PTB (make vectors)",
-    ("paper_table", "ptb_grid.csv"): "the paper's table in small (make paper-table)",
-    ("paper_table", "ptb_grid.json"): "its settings, command and machine",
-    ("spark", "ptb_spark.json"): "Spark's word2vec beside the compiled loop on PTB "
-                                 "(python -m w2vlib.lab.spark --measure)",
-    ("texts", "news_topics.txt"): "short labelled news sentences in four topics (written for w2vlib)",
+    ("analogy", "questions-words.txt"): N_("the Google analogy questions (Mikolov et al. 2013)"),
+    ("vectors", "ptb_cbow.npz"): N_("pretrained CBOW vectors for PTB (make vectors)"),
+    ("paper_table", "ptb_grid.csv"): N_("the paper's table in small (make paper-table)"),
+    ("paper_table", "ptb_grid.json"): N_("its settings, command and machine"),
+    ("spark", "ptb_spark.json"): N_("Spark's word2vec beside the compiled loop on PTB "
+                                    "(python -m w2vlib.lab.spark --measure)"),
+    ("texts", "news_topics.txt"): N_("short labelled news sentences in four topics (written for w2vlib)"),
 }
 
 
@@ -164,12 +165,14 @@ def shipped_file(*parts: str, must_exist: bool = True) -> Path:
     """
     if tuple(parts) not in SHIPPED:
         known = ", ".join("/".join(k) for k in SHIPPED)
-        raise KeyError(f"w2vlib ships no file {'/'.join(parts)!r}; it ships {known}")
+        raise KeyError(_("w2vlib ships no file {join!r}; it ships {known}").format(
+                           join='/'.join(parts), known=known))
     resource = importlib.resources.files("w2vlib").joinpath("data", *parts)
     path = Path(str(resource))
     if must_exist and not path.is_file():
-        raise FileNotFoundError(f"{path} is missing from this installation of w2vlib "
-                                "(reinstall it, or run make vectors / make paper-table in a checkout)")
+        raise FileNotFoundError(_("{path} is missing from this installation of w2vlib "
+                                  "(reinstall it, or run make vectors / make paper-table in a "
+                                  "checkout)").format(path=path))
     return path
 
 
@@ -179,8 +182,8 @@ def _root(directory: str | os.PathLike | None) -> Path:
 
 def _check_split(split: str) -> str:
     if split not in PTB_FILES:
-        raise ValueError(f"unknown PTB split {split!r}; valid splits are "
-                         + ", ".join(repr(s) for s in PTB_FILES))
+        raise ValueError(_("unknown PTB split {split!r}; valid splits are {known}").format(
+            split=split, known=", ".join(repr(s) for s in PTB_FILES)))
     return split
 
 
@@ -214,7 +217,8 @@ def _move_aside(path: Path) -> Path:
             return aside
         path.unlink()
         return aside
-    raise OSError(f"too many {path.name}.corrupt.N files in {path.parent}")
+    raise OSError(_("too many {name}.corrupt.N files in {parent}").format(
+                      name=path.name, parent=path.parent))
 
 
 def _ensure_ptb_file(split: str, root: Path, download_ok: bool,
@@ -229,37 +233,42 @@ def _ensure_ptb_file(split: str, root: Path, download_ok: bool,
     url = _ptb_base_url(base_url) + info.name
     notice = ""
     if dest.exists() and not dest.is_file():
-        kind = "a directory" if dest.is_dir() else "not a regular file"
-        raise DatasetError(f"{dest} is {kind}, not the PTB file {info.name}: move it away "
-                           f"(or set {ENV_DATA} to another data directory) and run `python -m "
-                           f"w2vlib.datasets fetch ptb`")
+        kind = _("a directory") if dest.is_dir() else _("not a regular file")
+        raise DatasetError(_("{dest} is {kind}, not the PTB file {name}: move it away "
+                             "(or set {ENV_DATA} to another data directory) and run `python -m "
+                             "w2vlib.datasets fetch ptb`").format(
+                               dest=dest, kind=kind, name=info.name, ENV_DATA=ENV_DATA))
     if dest.is_file():
         try:
             bad = mismatch(dest, info.size, info.sha256)
         except OSError as e:
-            raise DatasetError(f"cannot read the cached file {dest}: {e}") from e
+            raise DatasetError(_("cannot read the cached file {dest}: {e}").format(dest=dest, e=e)) from e
         if bad is None:
             return dest, "cached"
-        notice = (f"The cached file {dest} was corrupt (found {bad[0]:,} bytes, "
-                  f"sha256 {bad[1]}; expected {describe(info.size, info.sha256)})")
+        notice = _("The cached file {dest} was corrupt (found {size:,} bytes, "
+                   "sha256 {sha256}; expected {expected})").format(
+                       dest=dest, size=bad[0], sha256=bad[1],
+                       expected=describe(info.size, info.sha256))
         try:
             aside = _move_aside(dest)
         except OSError as e:
-            raise ChecksumError(f"{notice} and could not be moved aside ({e}). Move or "
-                                f"replace it.\n" + by_hand(url, dest, info.size,
-                                                             info.sha256)) from e
-        notice += (f" and has been moved aside to {aside} (nothing was deleted; an editor that "
-                   "changed its line endings to CRLF makes a file corrupt too).")
+            raise ChecksumError(_("{notice} and could not be moved aside ({error}). Move or "
+                                  "replace it.\n").format(notice=notice, error=e)
+                                + by_hand(url, dest, info.size, info.sha256)) from e
+        notice += _(" and has been moved aside to {aside} (nothing was deleted; an editor that "
+                    "changed its line endings to CRLF makes a file corrupt too).").format(
+                        aside=aside)
         if download_ok:
-            warnings.warn(f"{notice} Downloading it again from {url}.", stacklevel=3)
+            warnings.warn(_("{notice} Downloading it again from {url}.").format(notice=notice, url=url),
+                          stacklevel=3)
         else:
-            raise ChecksumError(f"{notice} To restore it, run `python -m w2vlib.datasets "
-                                f"fetch ptb`, or:\n"
+            raise ChecksumError(_("{notice} To restore it, run `python -m w2vlib.datasets "
+                                  "fetch ptb`, or:\n").format(notice=notice)
                                 + by_hand(url, dest, info.size, info.sha256))
     elif not download_ok:
         raise DatasetUnavailableError(
-            f"{dest} is missing and download=False. Run `python -m w2vlib.datasets fetch "
-            f"ptb`, or:\n" + by_hand(url, dest, info.size, info.sha256))
+            _("{dest} is missing and download=False. Run `python -m w2vlib.datasets fetch "
+              "ptb`, or:\n").format(dest=dest) + by_hand(url, dest, info.size, info.sha256))
     log.info("downloading %s to %s", url, dest)
     try:
         download(url, dest, info.sha256, info.size,
@@ -321,14 +330,15 @@ def _train_vocab(train: _Key) -> tuple[np.ndarray, dict[str, int], dict[int, str
 
 @functools.lru_cache(maxsize=8)
 def _split_corpus(train: _Key, other: _Key) -> np.ndarray:
-    _, word_to_id, _ = _train_vocab(train)
+    _unused, word_to_id, _unused = _train_vocab(train)
     words = _words(other[0])
     try:
         corpus = np.fromiter((word_to_id[w] for w in words), dtype=np.int32,
                              count=len(words))
     except KeyError as e:
-        raise DatasetError(f"{other[0]} contains the word {e.args[0]!r}, which is not in "
-                           f"the vocabulary of {train[0]}") from None
+        raise DatasetError(_("{other_0} contains the word {args_0!r}, which is not in "
+                             "the vocabulary of {train_0}").format(
+                               other_0=other[0], args_0=e.args[0], train_0=train[0])) from None
     corpus.flags.writeable = False
     return corpus
 
@@ -352,13 +362,13 @@ def load_ptb(split: str = "train", data_dir: str | os.PathLike | None = None,
     """
     _check_split(split)
     root = _root(data_dir)
-    train_path, _ = _ensure_ptb_file("train", root, download, None, timeout)
+    train_path, _unused = _ensure_ptb_file("train", root, download, None, timeout)
     train = _key(train_path)
     if split == "train":
         corpus, word_to_id, id_to_word = _train_vocab(train)
     else:
-        split_path, _ = _ensure_ptb_file(split, root, download, None, timeout)
-        _, word_to_id, id_to_word = _train_vocab(train)
+        split_path, _unused = _ensure_ptb_file(split, root, download, None, timeout)
+        _unused, word_to_id, id_to_word = _train_vocab(train)
         corpus = _split_corpus(train, _key(split_path))
     return corpus.copy(), dict(word_to_id), dict(id_to_word)
 

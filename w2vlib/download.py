@@ -30,6 +30,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from .i18n import _
+
 ENV_DATA = "W2VLIB_DATA"
 CHUNK = 1 << 20  # bytes read from the network / disk at a time
 #: seconds the whole download of one file may take (``deadline``): 15 minutes, about 6 KB/s for PTB's 5 MB
@@ -99,11 +101,13 @@ def describe(size: int | None, sha256: str) -> str:
 def by_hand(url: str, dest: Path, size: int | None, sha256: str) -> str:
     """How to put a file in place without this module's help."""
     layout = Path(dest.parent.name) / dest.name
-    return (f"To install it by hand, download\n    {url}\n"
-            f"on a machine with internet access and save it as\n    {dest}\n"
-            f"(expected: {describe(size, sha256)}).\n"
-            f"Alternatively, set the environment variable {ENV_DATA} to a directory "
-            f"that already holds {layout.as_posix()}.")
+    return _("To install it by hand, download\n    {url}\n"
+             "on a machine with internet access and save it as\n    {dest}\n"
+             "(expected: {expected}).\n"
+             "Alternatively, set the environment variable {env} to a directory "
+             "that already holds {layout}.").format(url=url, dest=dest,
+                                                   expected=describe(size, sha256), env=ENV_DATA,
+                                                   layout=layout.as_posix())
 
 
 # --------------------------------------------------------------------------- download
@@ -134,17 +138,18 @@ def download(url: str, dest: str | os.PathLike, sha256: str, size: int | None = 
     sha256 = sha256.lower()
 
     def unavailable(reason: object) -> DatasetUnavailableError:
-        return DatasetUnavailableError(f"Could not download {url}: {reason}\n"
-                                       + by_hand(url, dest, size, sha256))
+        return DatasetUnavailableError(_("Could not download {url}: {reason}\n").format(
+            url=url, reason=reason) + by_hand(url, dest, size, sha256))
 
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise DatasetError(f"cannot create the data directory {dest.parent}: {e}; "
-                           f"set {ENV_DATA} to a writable directory") from e
+        raise DatasetError(_("cannot create the data directory {parent}: {e}; "
+                             "set {ENV_DATA} to a writable directory").format(
+                               parent=dest.parent, e=e, ENV_DATA=ENV_DATA)) from e
     if dest.is_dir():
-        raise DatasetError(f"{dest} is a directory, not a file: move it away to download "
-                           f"{url} there")
+        raise DatasetError(_("{dest} is a directory, not a file: move it away to download "
+                             "{url} there").format(dest=dest, url=url))
     remove_stale_parts(dest)
     with _sigterm_raises():
         return _fetch(url, dest, sha256, size, (timeout, deadline), unavailable)
@@ -161,7 +166,7 @@ def _fetch(url: str, dest: Path, sha256: str, size: int | None,
         response = urllib.request.urlopen(url, timeout=timeout)
     except urllib.error.HTTPError as e:
         e.close()
-        raise unavailable(f"HTTP error {e.code} {e.reason}") from e
+        raise unavailable(_("HTTP error {code} {reason}").format(code=e.code, reason=e.reason)) from e
     except urllib.error.URLError as e:
         raise unavailable(e.reason) from e
     except (OSError, http.client.HTTPException, ValueError) as e:
@@ -174,24 +179,28 @@ def _fetch(url: str, dest: Path, sha256: str, size: int | None,
             announced = int(announced) if announced and announced.isdigit() else None
             if size is not None and announced is not None and announced != size:
                 raise ChecksumError(
-                    f"{url} is not the expected file: the server announces "
-                    f"{announced:,} bytes, expected {describe(size, sha256)}.\n"
+                    _("{url} is not the expected file: the server announces "
+                      "{announced:,} bytes, expected {expected}.\n").format(
+                          url=url, announced=announced, expected=describe(size, sha256))
                     + by_hand(url, dest, size, sha256))
             received, found = _stream_to_part(response, part, url, dest, size, sha256,
                                               unavailable, limits)
             if announced is not None and received < announced:
-                raise unavailable(f"incomplete transfer: the connection closed after "
-                                  f"{received:,} of {announced:,} bytes")
+                raise unavailable(_("incomplete transfer: the connection closed after "
+                                    "{received:,} of {announced:,} bytes").format(
+                                      received=received, announced=announced))
             if (size is not None and received != size) or found != sha256:
                 raise ChecksumError(
-                    f"{url} is not the expected file: expected "
-                    f"{describe(size, sha256)}, got {received:,} bytes with sha256 "
-                    f"{found}. Nothing was saved to {dest}.\n"
+                    _("{url} is not the expected file: expected "
+                      "{expected}, got {received:,} bytes with sha256 "
+                      "{found}. Nothing was saved to {dest}.\n").format(
+                          url=url, expected=describe(size, sha256), received=received,
+                          found=found, dest=dest)
                     + by_hand(url, dest, size, sha256))
         try:
             os.replace(part, dest)
         except OSError as e:
-            raise DatasetError(f"cannot save the download as {dest}: {e}") from e
+            raise DatasetError(_("cannot save the download as {dest}: {e}").format(dest=dest, e=e)) from e
     except BaseException:
         part.unlink(missing_ok=True)
         raise
@@ -216,8 +225,9 @@ def _stream_to_part(response, part: Path, url: str, dest: Path, size: int | None
     try:
         fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as e:
-        raise DatasetError(f"cannot write to {dest.parent}: {e}; "
-                           f"set {ENV_DATA} to a writable directory") from e
+        raise DatasetError(_("cannot write to {parent}: {e}; "
+                             "set {ENV_DATA} to a writable directory").format(
+                               parent=dest.parent, e=e, ENV_DATA=ENV_DATA)) from e
     with open(fd, "wb") as out:
         while True:
             if end is not None:
@@ -230,17 +240,20 @@ def _stream_to_part(response, part: Path, url: str, dest: Path, size: int | None
             except TimeoutError as e:
                 if end is not None and time.monotonic() >= end - 0.05:
                     raise unavailable(_too_slow(deadline, received)) from e
-                raise unavailable(f"transfer failed after {received:,} bytes ({e!r})") from e
+                raise unavailable(_("transfer failed after {received:,} bytes ({e!r})").format(
+                                      received=received, e=e)) from e
             except (OSError, http.client.HTTPException) as e:
-                raise unavailable(f"transfer failed after {received:,} bytes ({e!r})") from e
+                raise unavailable(_("transfer failed after {received:,} bytes ({e!r})").format(
+                                      received=received, e=e)) from e
             if not chunk:
                 break
             received += len(chunk)
             if size is not None and received > size:
                 raise ChecksumError(
-                    f"{url} is not the expected file: it is longer than "
-                    f"the expected {describe(size, sha256)}. Nothing was "
-                    f"saved to {dest}.\n" + by_hand(url, dest, size, sha256))
+                    _("{url} is not the expected file: it is longer than "
+                      "the expected {expected}. Nothing was saved to {dest}.\n").format(
+                          url=url, expected=describe(size, sha256), dest=dest)
+                    + by_hand(url, dest, size, sha256))
             h.update(chunk)
             out.write(chunk)
         out.flush()
@@ -249,9 +262,10 @@ def _stream_to_part(response, part: Path, url: str, dest: Path, size: int | None
 
 
 def _too_slow(deadline: float, received: int) -> str:
-    return (f"timed out: the whole download may take {deadline:g} s, and only {received:,} "
-            "bytes came in that time (a slow or stalled server); try again later, or allow "
-            "longer (timeout=SECONDS, or --timeout SECONDS)")
+    return _("timed out: the whole download may take {deadline:g} s, and only {received:,} "
+             "bytes came in that time (a slow or stalled server); try again later, or allow "
+             "longer (timeout=SECONDS, or --timeout SECONDS)").format(deadline=deadline,
+                                                                     received=received)
 
 
 def _set_read_timeout(response, seconds: float) -> None:
@@ -329,7 +343,7 @@ def _sigterm_raises():
     except _Terminated:
         signal.signal(signal.SIGTERM, previous)
         signal.raise_signal(signal.SIGTERM)  # SIG_DFL ends the process here
-        raise DatasetUnavailableError("the download was interrupted by SIGTERM; "
-                                      "its partial file was removed") from None
+        raise DatasetUnavailableError(_("the download was interrupted by SIGTERM; "
+                                        "its partial file was removed")) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
