@@ -15,10 +15,67 @@ import numpy as np
 
 from .timing import format_seconds
 
-__all__ = ["RUNGS", "PAIRS", "SLOW_RUNGS", "FULL_RUNGS", "DIM", "WINDOW", "NEGATIVE", "BATCH",
-           "LAYER_BEST", "TABLE_EPOCHS", "rung_settings", "RungResult", "QualityResult",
+__all__ = ["RUNGS", "PAIRS", "GROUPS", "SHARED", "SEEDED", "SEEDED_GROUPS", "TOOLS",
+           "TOOL_NAMES", "TOOL_DEFAULTS", "EQUAL_LR", "GOALS", "SLOW_RUNGS", "FULL_RUNGS", "DIM",
+           "WINDOW", "NEGATIVE", "BATCH", "LAYER_BEST", "TABLE_EPOCHS", "rung_spec",
+           "rung_settings", "group_of", "RungResult", "QualityResult", "Spread",
            "project_seconds", "format_rate", "format_epochs", "ladder_table", "quality_table",
-           "pair_table", "profile_table"]
+           "quality_spreads", "pair_table", "ratio_table", "quality_side_by_side",
+           "goal_lines", "profile_table"]
+
+#: The starting learning rate every compiled tool gets in the equal-settings rows (gensim's
+#: default and word2vec.c's for skip-gram). Our loop's own default is higher for CBOW
+#: (:data:`w2vlib.speed.config.DEFAULT_LR`); comparing at different rates is not fair.
+EQUAL_LR = 0.025
+
+#: The compiled tools of the fair table, ours first.
+TOOLS = ("numba", "gensim", "fasttext")
+TOOL_NAMES = {"numba": "w2vlib compiled", "gensim": "gensim", "fasttext": "fastText"}
+
+#: Each tool's own defaults where they differ from the equal settings (dim 100, window 5,
+#: 5 negatives, 10 epochs and min count 1 stay the same for all: PTB's vocabulary is
+#: already cut to 10,000 words; fastText's subword n-grams stay off, they are another model).
+TOOL_DEFAULTS = {"numba": {"lr": {"cbow": 0.05, "skipgram": 0.025}, "sample": 0.0},
+                 "gensim": {"lr": {"cbow": 0.025, "skipgram": 0.025}, "sample": 1e-3},
+                 "fasttext": {"lr": {"cbow": 0.05, "skipgram": 0.05}, "sample": 1e-4}}
+
+#: The settings of the fair table, in the order they run: name -> (our key, gensim's,
+#: fastText's). Within a setting the three run back to back, ours first.
+GROUPS = {
+    "CBOW, 1 thread, sample 0": ("numba", "gensim", "fasttext"),
+    "CBOW, 1 thread, sample 1e-3": ("numba-sub", "gensim-sub", "fasttext-sub"),
+    "CBOW, 2 threads, sample 0": ("numba-2", "gensim-2", "fasttext-2"),
+    "CBOW, 2 threads, sample 1e-3": ("numba-2-sub", "gensim-2-sub", "fasttext-2-sub"),
+    "skip-gram, 1 thread, sample 1e-3": ("numba-sg-sub", "gensim-sg-sub", "fasttext-sg-sub"),
+    "skip-gram, 2 threads, sample 1e-3": ("numba-sg-2-sub", "gensim-sg-2-sub",
+                                          "fasttext-sg-2-sub"),
+    "CBOW, 1 thread, each tool's defaults": ("numba-def", "gensim-def", "fasttext-def"),
+}
+
+#: The shared-negatives rungs (``train_word2vec(..., shared_negatives=True)``) and the
+#: per-word rung each is compared with.
+SHARED = {"numba-shared-sub": "numba-sub", "numba-sg-shared-sub": "numba-sg-sub"}
+
+#: The settings whose quality is scored over ``--seeds`` seeds (one thread: repeatable).
+SEEDED_GROUPS = ("CBOW, 1 thread, sample 0", "CBOW, 1 thread, sample 1e-3",
+                 "skip-gram, 1 thread, sample 1e-3")
+
+_LABELS = {"numba": "compiled loop", "gensim": "gensim", "fasttext": "fastText"}
+
+
+def _label(key: str) -> str:
+    spec = rung_spec(key)
+    tool = spec["tool"]
+    name = _LABELS[tool] + (" shared negs" if spec["shared"] else "")
+    model = "SG" if spec["model"] == "skipgram" else "CBOW"
+    if tool == "numba":
+        threads = f"{spec['workers']} thread" + ("s" if spec["workers"] > 1 else "")
+    else:
+        threads = ("workers=" if tool == "gensim" else "thread=") + str(spec["workers"])
+    if spec["defaults"]:
+        return f"{name} {model}, {threads}, own defaults"
+    return f"{name} {model}, {threads}, sample={spec['sample']:g}"
+
 
 #: Every rung, slowest first: key -> label.
 RUNGS = {
@@ -29,25 +86,14 @@ RUNGS = {
     "layer-best": "sparse CBOW + LazyAdam, best settings",
     "fast": "fast trainer, sample=0",
     "fast-sub": "fast trainer, sample=1e-3",
-    "numba": "compiled loop (numba), 1 thread, sample=0",
-    "gensim": "gensim workers=1, sample=0",
-    "numba-sub": "compiled loop, 1 thread, sample=1e-3",
-    "gensim-sub": "gensim workers=1, sample=1e-3",
-    "numba-2": "compiled loop, 2 threads, sample=0",
-    "gensim-2": "gensim workers=2, sample=0",
-    "numba-2-sub": "compiled loop, 2 threads, sample=1e-3",
-    "gensim-2-sub": "gensim workers=2, sample=1e-3",
 }
 
 #: Each compiled rung and the gensim rung it is compared with (same settings),
 #: run back to back so both see the same machine load.
-PAIRS = {"numba": "gensim", "numba-sub": "gensim-sub", "numba-2": "gensim-2",
-         "numba-2-sub": "gensim-2-sub"}
+PAIRS = {ours: gensim for ours, gensim, _ in GROUPS.values()}
 
 #: The rungs too slow for a whole epoch: run for a bounded time and projected.
 SLOW_RUNGS = ("simple", "book", "layer-dense", "layer", "layer-best")
-#: The rungs that train every epoch (and whose vectors are scored).
-FULL_RUNGS = ("fast", "fast-sub", *(k for pair in PAIRS.items() for k in pair))
 
 #: The book's settings for chapter 4 (and ours for the layer rungs).
 DIM, WINDOW, NEGATIVE, BATCH = 100, 5, 5, 100
@@ -62,13 +108,60 @@ LAYER_BEST = {"batch_size": 300, "lr": 0.001}
 TABLE_EPOCHS = 10
 
 
+def rung_spec(key: str) -> dict:
+    """What a fast/numba/gensim/fastText rung trains, read from its key: ``tool``,
+    ``model`` (``-sg``: skip-gram), ``workers`` (``-2``), ``sample`` (``-sub``: 1e-3),
+    ``lr`` (None for the NumPy trainer: its own default), ``defaults`` (``-def``: the
+    tool's own lr and sample, :data:`TOOL_DEFAULTS`) and ``shared`` (``-shared``).
+
+    >>> s = rung_spec("fasttext-sg-2-sub")
+    >>> s["tool"], s["model"], s["workers"], s["sample"], s["lr"]
+    ('fasttext', 'skipgram', 2, 0.001, 0.025)
+    >>> rung_spec("gensim-def")["sample"], rung_spec("numba-def")["lr"]
+    (0.001, 0.05)
+    """
+    parts = key.split("-")
+    tool = parts[0]
+    model = "skipgram" if "sg" in parts else "cbow"
+    spec = {"tool": tool, "model": model, "workers": 2 if "2" in parts else 1,
+            "sample": 1e-3 if "sub" in parts else 0.0,
+            "lr": None if tool == "fast" else EQUAL_LR,
+            "defaults": "def" in parts, "shared": "shared" in parts}
+    if spec["defaults"]:
+        d = TOOL_DEFAULTS[tool]
+        spec["sample"], spec["lr"] = d["sample"], d["lr"][model]
+    return spec
+
+
 def rung_settings(key: str) -> tuple[float, int]:
-    """(sample, workers) of a fast/numba/gensim rung, read from its key.
+    """(sample, workers) of a fast/numba/gensim/fastText rung, read from its key.
 
     >>> rung_settings("gensim-2-sub"), rung_settings("numba")
     ((0.001, 2), (0.0, 1))
     """
-    return (1e-3 if key.endswith("-sub") else 0.0), (2 if "-2" in key else 1)
+    spec = rung_spec(key)
+    return spec["sample"], spec["workers"]
+
+
+def group_of(key: str) -> str | None:
+    """The :data:`GROUPS` setting a rung belongs to (a shared-negatives rung: its
+    per-word rung's), or None."""
+    key = SHARED.get(key, key)
+    return next((name for name, keys in GROUPS.items() if key in keys), None)
+
+
+for _keys in GROUPS.values():
+    for _k in _keys:
+        RUNGS[_k] = _label(_k)
+    for _s, _base in SHARED.items():
+        if _base == _keys[0]:
+            RUNGS[_s] = _label(_s)
+del _keys, _k, _s, _base
+
+#: The rungs that train every epoch (and whose vectors are scored).
+FULL_RUNGS = tuple(k for k in RUNGS if k not in SLOW_RUNGS)
+#: The rungs scored over several seeds.
+SEEDED = tuple(k for k in RUNGS if group_of(k) in SEEDED_GROUPS)
 
 
 # --------------------------------------------------------------------------- results
@@ -134,6 +227,7 @@ class QualityResult:
     spearman: float | None = None
     pairs_used: int = 0
     pairs_total: int = 0
+    seed: int = 0
 
 
 def project_seconds(words_per_sec: float, epoch_words: int, epochs: int) -> float:
@@ -205,16 +299,63 @@ def ladder_table(results: list[RungResult], epochs: int = 10, cpu: bool = False)
     return "\n".join(lines)
 
 
-def quality_table(rows: list[QualityResult]) -> str:
-    """Analogy top-1/top-5 and WordSim353 Spearman per rung."""
-    width = max([34] + [len(q.label) + 2 for q in rows])
-    head = f"{'rung':<{width}}{'epochs':>7}{'analogy top-1':>15}{'top-5':>8}{'WordSim353':>12}  pairs"
-    lines = [head, "-" * len(head)]
+@dataclass
+class Spread:
+    """One score over seeds: mean, min, max, standard deviation and how many seeds."""
+
+    mean: float
+    lo: float
+    hi: float
+    sd: float
+    n: int
+
+    @classmethod
+    def of(cls, values) -> Spread | None:
+        v = np.array([x for x in values if x is not None and np.isfinite(x)], dtype=float)
+        if not len(v):
+            return None
+        return cls(float(v.mean()), float(v.min()), float(v.max()),
+                   float(v.std(ddof=1)) if len(v) > 1 else 0.0, len(v))
+
+    def format(self, scale: float = 1.0, digits: int = 1, unit: str = "") -> str:
+        """``'4.1% [3.8-4.5]'`` (mean [min-max]); one seed: the value alone."""
+        m = f"{scale * self.mean:.{digits}f}{unit}"
+        if self.n < 2:
+            return m
+        return f"{m} [{scale * self.lo:.{digits}f}-{scale * self.hi:.{digits}f}]"
+
+
+def quality_spreads(rows: list[QualityResult]) -> dict[str, dict]:
+    """Per rung key: ``{"label", "epochs", "seeds", "top1", "top5", "spearman"}``, the
+    scores as :class:`Spread` over the seeds scored (``spearman`` None without pairs)."""
+    out: dict[str, dict] = {}
     for q in rows:
-        rho = "n/a" if q.spearman is None or not np.isfinite(q.spearman) else f"{q.spearman:.3f}"
-        pairs = f"{q.pairs_used} of {q.pairs_total}" if q.pairs_total else "-"
-        lines.append(f"{q.label:<{width}}{q.epochs:>7g}{100 * q.top1:>14.1f}%{100 * q.top5:>7.1f}%"
-                     f"{rho:>12}  {pairs}")
+        d = out.setdefault(q.key, {"label": q.label, "epochs": q.epochs, "rows": []})
+        d["rows"].append(q)
+    for d in out.values():
+        rows_ = d.pop("rows")
+        d["seeds"] = len(rows_)
+        d["top1"] = Spread.of(q.top1 for q in rows_)
+        d["top5"] = Spread.of(q.top5 for q in rows_)
+        d["spearman"] = Spread.of(q.spearman for q in rows_)
+        d["pairs"] = (f"{rows_[0].pairs_used} of {rows_[0].pairs_total}"
+                      if rows_[0].pairs_total else "-")
+    return out
+
+
+def quality_table(rows: list[QualityResult]) -> str:
+    """Analogy top-1/top-5 and WordSim353 Spearman per rung; over several seeds, the
+    mean and [min-max]."""
+    spreads = quality_spreads(rows)
+    width = max([34] + [len(d["label"]) + 2 for d in spreads.values()])
+    head = (f"{'rung':<{width}}{'epochs':>7}{'seeds':>6}{'analogy top-1':>22}{'top-5':>22}"
+            f"{'WordSim353':>22}  pairs")
+    lines = [head, "-" * len(head)]
+    for d in spreads.values():
+        rho = d["spearman"].format(digits=3) if d["spearman"] else "n/a"
+        lines.append(f"{d['label']:<{width}}{d['epochs']:>7g}{d['seeds']:>6}"
+                     f"{d['top1'].format(100, 1, '%'):>22}{d['top5'].format(100, 1, '%'):>22}"
+                     f"{rho:>22}  {d['pairs']}")
     return "\n".join(lines)
 
 
@@ -242,6 +383,129 @@ def pair_table(results: list[RungResult], qualities: list[QualityResult] = ()) -
                      f"{format_rate(a.words_per_sec):>10}{format_rate(b.words_per_sec):>10}"
                      f"{a.words_per_sec / b.words_per_sec:>6.2f}x{cpu:>10}{top1:>19}{rho:>19}")
     return "\n".join(lines) if len(lines) > 2 else ""
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if a > 0 and b > 0 else "-"
+
+
+def ratio_table(results: list[RungResult]) -> str:
+    """The fair table's speed side: per setting of :data:`GROUPS`, words/s of our compiled
+    loop, gensim and fastText (wall clock), and ours / gensim and ours / fastText on the
+    wall clock and in CPU time (ratio > 1: ours is faster). Empty when no setting ran."""
+    by_key = {r.key: r for r in results if not r.skipped and r.words_per_sec > 0}
+    head = (f"{'setting':<38}{'ours':>9}{'gensim':>9}{'fastText':>9}"
+            f"{'/gensim':>9}{'CPU':>7}{'/fastText':>10}{'CPU':>7}")
+    lines = [head, "-" * len(head)]
+    for name, (ours, gensim, fasttext) in GROUPS.items():
+        a, b, c = by_key.get(ours), by_key.get(gensim), by_key.get(fasttext)
+        if a is None or (b is None and c is None):
+            continue
+
+        def rate(r, cpu=False):
+            return r.rate(cpu) if r is not None else 0.0
+
+        lines.append(f"{name:<38}{format_rate(rate(a)):>9}"
+                     f"{format_rate(rate(b)) if b else '-':>9}"
+                     f"{format_rate(rate(c)) if c else '-':>9}"
+                     f"{_ratio(rate(a), rate(b)):>9}{_ratio(rate(a, True), rate(b, True)):>7}"
+                     f"{_ratio(rate(a), rate(c)):>10}{_ratio(rate(a, True), rate(c, True)):>7}")
+    for shared, base in SHARED.items():
+        a, b = by_key.get(shared), by_key.get(base)
+        if a is not None and b is not None:
+            lines.append(f"  {RUNGS[shared]}: {format_rate(a.words_per_sec)} words/s, "
+                         f"{_ratio(a.words_per_sec, b.words_per_sec)} the per-word loop "
+                         f"(CPU {_ratio(a.words_per_cpu_sec, b.words_per_cpu_sec)})")
+    return "\n".join(lines) if len(lines) > 2 else ""
+
+
+def quality_side_by_side(qualities: list[QualityResult]) -> str:
+    """The fair table's quality side: per setting, each tool's analogy top-1 and WordSim353
+    as mean [min-max] over the seeds scored."""
+    spreads = quality_spreads(qualities)
+    head = f"{'setting':<38}{'score':<12}" + "".join(f"{TOOL_NAMES[t]:>22}" for t in TOOLS)
+    lines = [head, "-" * len(head)]
+    for name, keys in GROUPS.items():
+        ds = [spreads.get(k) for k in keys]
+        if all(d is None for d in ds):
+            continue
+        seeds = max(d["seeds"] for d in ds if d)
+        for i, (score, scale, digits, unit) in enumerate(
+                (("top1", 100, 1, "%"), ("spearman", 1, 3, ""))):
+            cells = [d[score].format(scale, digits, unit) if d and d[score] else "-" for d in ds]
+            title = name if i == 0 else f"  ({seeds} seed{'s' if seeds > 1 else ''})"
+            label = "top-1" if score == "top1" else "WordSim353"
+            lines.append(f"{title:<38}{label:<12}" + "".join(f"{c:>22}" for c in cells))
+    for shared in SHARED:
+        d = spreads.get(shared)
+        if d:
+            rho = d["spearman"].format(1, 3) if d["spearman"] else "n/a"
+            lines.append(f"  {RUNGS[shared]}: top-1 {d['top1'].format(100, 1, '%')}, "
+                         f"WordSim353 {rho}")
+    return "\n".join(lines) if len(lines) > 2 else ""
+
+
+#: Issue 16's goals: (title, [(our rung, the rung it is divided by)], the ratio to reach).
+GOALS = (
+    ("2 threads >= 1.8x 1 thread (CBOW and skip-gram)",
+     [("numba-2", "numba"), ("numba-2-sub", "numba-sub"), ("numba-sg-2-sub", "numba-sg-sub")],
+     1.8),
+    ("1 thread >= 4x gensim workers=1 at equal lr (CBOW and skip-gram)",
+     [("numba", "gensim"), ("numba-sub", "gensim-sub"), ("numba-sg-sub", "gensim-sg-sub")],
+     4.0),
+)
+
+
+def _quality_goal(spreads: dict, ours: str, theirs: str) -> tuple[str, bool | None]:
+    """Whether our scores are within seed noise of theirs: met when our mean is at least
+    theirs or the two [min-max] ranges overlap; else missed by the gap between the ranges."""
+    a, b = spreads.get(ours), spreads.get(theirs)
+    if not a or not b:
+        return "not measured", None
+    parts, ok = [], True
+    for score, scale, digits, unit, name in (("top1", 100, 1, " points", "top-1"),
+                                             ("spearman", 1, 3, "", "WordSim353")):
+        x, y = a[score], b[score]
+        if x is None or y is None:
+            continue
+        if x.mean >= y.mean or x.hi >= y.lo:
+            parts.append(f"{name} {x.format(scale, digits)} vs {y.format(scale, digits)}: met")
+        else:
+            ok = False
+            parts.append(f"{name} {x.format(scale, digits)} vs {y.format(scale, digits)}: "
+                         f"missed by {scale * (y.lo - x.hi):.{digits}f}{unit}")
+        if min(x.n, y.n) < 2:
+            parts[-1] += " (one seed: no spread to judge by)"
+    return "; ".join(parts), ok
+
+
+def goal_lines(results: list[RungResult], qualities: list[QualityResult] = ()) -> list[str]:
+    """Issue 16's goals, checked on this run: one line per goal and per setting, saying met
+    or missed by how much (speed on the wall clock, CPU-time ratio in brackets)."""
+    by_key = {r.key: r for r in results if not r.skipped and r.words_per_sec > 0}
+    lines = []
+    for title, pairs, target in GOALS:
+        lines.append(f"goal: {title}")
+        for ours, base in pairs:
+            a, b = by_key.get(ours), by_key.get(base)
+            what = f"  {RUNGS[ours]} / {RUNGS[base]}"
+            if a is None or b is None:
+                lines.append(f"{what}: not measured")
+                continue
+            ratio = a.words_per_sec / b.words_per_sec
+            cpu = _ratio(a.words_per_cpu_sec, b.words_per_cpu_sec)
+            verdict = ("MET" if ratio >= target else
+                       f"MISSED by {target - ratio:.2f}x ({100 * (target - ratio) / target:.0f}% "
+                       f"short of {target:g}x)")
+            lines.append(f"{what}: {ratio:.2f}x (CPU {cpu}): {verdict}")
+    spreads = quality_spreads(list(qualities))
+    lines.append("goal: quality within seed noise of gensim (equal settings, one thread)")
+    for name in SEEDED_GROUPS:
+        ours, gensim, _ = GROUPS[name]
+        text, ok = _quality_goal(spreads, ours, gensim)
+        verdict = "" if ok is None else (": MET" if ok else ": MISSED")
+        lines.append(f"  {name}: {text}{verdict}")
+    return lines
 
 
 def profile_table(profiles: dict[str, dict]) -> str:
