@@ -1,17 +1,20 @@
 """Figures in Korean: Hangul renders on a fresh machine, and the minus sign still does.
 
 ``notebook.setup(language="ko")`` (the first cell of every Korean notebook) must make
-matplotlib draw Hangul with the NanumGothic that the dependency koreanize-matplotlib bundles,
-without any font installed on the machine. Each test here draws with warnings turned into
-errors and matplotlib's font log captured: a glyph missing from the font is a
-``UserWarning: Glyph 45348 (\\N{HANGUL SYLLABLE NE}) missing from font(s) DejaVu Sans.``,
-and a missing weight is a logged "findfont: Failed to find font weight" line -- both would
-land on a notebook's stderr. ``fresh_machine`` hides every Korean font the machine may have
-installed (fonts-nanum, Noto CJK), so only the bundled one can pass.
+matplotlib draw Hangul with the NanumGothic that the dependency koreanize-matplotlib bundles
+(as :data:`~w2vlib.study.figures.KOREAN_FONT`, a copy with a minus sign), without any font
+installed on the machine. Each test here draws with warnings turned into errors and
+matplotlib's log captured: a glyph missing from the font is a ``UserWarning: Glyph 45348
+(\\N{HANGUL SYLLABLE NE}) missing from font(s) DejaVu Sans.``; a glyph missing in mathtext
+(log-axis ticks such as 10^-3, labels mixing Hangul and $math$) is a logged "Font 'default'
+does not have a glyph for '\\u2212'"; a missing weight is a logged "findfont: Failed to
+find font weight" -- all would land on a notebook's stderr. ``fresh_machine`` hides every
+Korean font the machine may have installed (fonts-nanum, Noto CJK), so only the bundled one
+can pass.
 
-The counter-proof (:func:`test_without_the_korean_font_a_hangul_label_warns`) draws the same
-labels with DejaVu Sans, matplotlib's default, which has no Hangul: it must warn, so the
-checks above can fail.
+Counter-proofs: the same labels drawn with DejaVu Sans (matplotlib's default, no Hangul) must
+warn, and the log plot drawn with the unmodified NanumGothic first must log the missing minus,
+so the checks above can fail.
 """
 
 from __future__ import annotations
@@ -49,8 +52,8 @@ def fresh_machine(monkeypatch):
     from matplotlib import font_manager
 
     manager = font_manager.fontManager
-    kept = [f for f in manager.ttflist
-            if not any(name in f.name for name in SYSTEM_KOREAN) or "koreanize_matplotlib" in f.fname]
+    kept = [f for f in manager.ttflist if not any(name in f.name for name in SYSTEM_KOREAN)
+            or "koreanize_matplotlib" in f.fname or "w2vlib-fonts" in f.fname]
     monkeypatch.setattr(manager, "ttflist", kept)
     manager._findfont_cached.cache_clear()
     with matplotlib.rc_context():
@@ -63,7 +66,7 @@ def fresh_machine(monkeypatch):
 
 
 class FontTrouble(logging.Handler):
-    """Collects matplotlib.font_manager's warnings ("findfont: ...")."""
+    """Collects matplotlib's logged warnings ("findfont: ...", mathtext's "does not have a glyph")."""
 
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -76,7 +79,7 @@ class FontTrouble(logging.Handler):
 @pytest.fixture
 def font_log():
     handler = FontTrouble()
-    logger = logging.getLogger("matplotlib.font_manager")
+    logger = logging.getLogger("matplotlib")
     logger.addHandler(handler)
     yield handler.messages
     logger.removeHandler(handler)
@@ -97,6 +100,20 @@ def korean_plot():
     ax.set_title("에폭마다 손실(loss)이 줄어듭니다", fontweight="bold")
     ax.set_xlabel("어휘 수 V (로그 눈금)")
     ax.set_ylabel("손실 −log σ(x)")
+    figures.legend_outside(ax)
+    return fig
+
+
+def korean_log_plot():
+    """A log-log plot of times below a second, as notebooks 01, 02 and 05 draw them: every y tick
+    is mathtext with a minus ($\\mathdefault{10^{-6}}$), and labels mix Hangul and $math$."""
+    fig = figures.new_figure(name="korean_log_plot")
+    ax = fig.subplots()
+    ax.loglog([1e3, 1e4, 1e5], [1e-6, 1e-4, 1e-2], "o-", label=r"$V=10^6$까지 외삽한 값")
+    ax.loglog([1e3, 1e5], [2e-6, 2e-6], "s--", label="Embedding, 순전파")
+    ax.set_xlabel("어휘 수 $V$")
+    ax.set_ylabel(r"초 ($-\log_{10}$ 눈금)")
+    ax.set_title(r"입력층: 시간 $\sigma(-x)$", fontweight="bold")
     figures.legend_outside(ax)
     return fig
 
@@ -122,11 +139,11 @@ def test_setup_in_korean_draws_with_the_bundled_font_and_keeps_the_projector_sty
     assert figures.bundled_korean_font_files(), "koreanize-matplotlib (a dependency) is missing"
     notebook.setup(language="ko")
     family = matplotlib.rcParams["font.family"]
-    assert family[0] == "NanumGothic" and "DejaVu Sans" in family
+    assert family[0] == figures.KOREAN_FONT and "DejaVu Sans" in family
     assert matplotlib.rcParams["axes.unicode_minus"] is True       # the true minus sign, U+2212
     assert figures.is_projector_style()
-    assert "koreanize_matplotlib" in matplotlib.font_manager.findfont("NanumGothic",
-                                                                      fallback_to_default=False)
+    path = matplotlib.font_manager.findfont(figures.KOREAN_FONT, fallback_to_default=False)
+    assert "w2vlib-fonts" in path                                   # made from the bundled file
     notebook.setup(language="en")
     assert matplotlib.rcParams["font.family"] == matplotlib.rcParamsDefault["font.family"]
 
@@ -141,13 +158,14 @@ def test_chapter_figures_and_a_korean_plot_render_without_a_missing_glyph(fresh_
     drawn_hangul = 0
     with warnings.catch_warnings():
         warnings.simplefilter("error")                 # "Glyph ... missing from font(s)" fails
-        for name, draw in {**CHAPTER_FIGURES, "korean_plot": korean_plot}.items():
+        for name, draw in {**CHAPTER_FIGURES, "korean_plot": korean_plot,
+                           "korean_log_plot": korean_log_plot}.items():
             fig = draw()
             assert png(fig)[:8] == b"\x89PNG\r\n\x1a\n", name
             figures.to_png(fig)                        # the notebooks' PNG, cropped
             drawn_hangul += sum(bool(HANGUL.search(t)) for t in texts_of(fig))
     assert drawn_hangul >= 10, "the figures drew almost no Korean: the check proves nothing"
-    assert not [m for m in font_log if "findfont" in m], font_log
+    assert not font_log, font_log
 
 
 def test_the_minus_sign_renders_in_korean(fresh_machine, font_log):
@@ -175,13 +193,44 @@ def test_without_the_korean_font_a_hangul_label_warns(fresh_machine):
             png(korean_plot())
 
 
+def test_with_the_unmodified_nanumgothic_first_a_log_axis_loses_its_minus(fresh_machine, font_log):
+    """Why the Korean font is a copy with a minus sign: mathtext draws a log tick's minus with the
+    first font of the family only, and NanumGothic has none (a dummy glyph and a logged warning)."""
+    notebook.setup(language="ko")
+    from matplotlib import font_manager
+
+    for path in figures.bundled_korean_font_files():
+        font_manager.fontManager.addfont(str(path))
+    matplotlib.rcParams["font.family"] = ["NanumGothic", "DejaVu Sans"]
+    png(korean_log_plot())
+    assert any("does not have a glyph for '\\u2212'" in m for m in font_log), font_log
+
+
+def test_the_korean_font_is_nanumgothic_with_a_minus_sign_renamed_as_the_ofl_asks():
+    from fontTools.ttLib import TTFont
+
+    from w2vlib.study.figures import _korean_font_files
+
+    sources = figures.bundled_korean_font_files()
+    derived = _korean_font_files()
+    assert len(derived) == len(sources) == 2 and all("w2vlib-fonts" in str(p) for p in derived)
+    for source, copy in zip(sources, derived, strict=True):
+        original, font = TTFont(str(source)), TTFont(str(copy))
+        assert 0x2212 not in original.getBestCmap() and 0x2212 in font.getBestCmap()
+        assert font.getBestCmap()[0xAC00] == original.getBestCmap()[0xAC00]         # 가 kept
+        names = {n.toUnicode() for n in font["name"].names if n.nameID in (1, 4, 6, 16)}
+        assert names and not any("nanum" in n.lower() or "나눔" in n for n in names), names
+        assert font["name"].getDebugName(1) == figures.KOREAN_FONT
+    assert TTFont(str(derived[1]))["OS/2"].usWeightClass == 700                   # bold is bold
+
+
 def test_the_explorers_pictures_draw_their_korean_terms(fresh_machine):
     """The PNG beside each explorer (for nbviewer and GitHub) keeps its Korean terms now, instead
     of dropping them as it did without a Korean font installed."""
     from w2vlib.study import widgets
     from w2vlib.study.widgets import base
 
-    assert base.korean_font() == "NanumGothic"                      # the bundled one
+    assert base.korean_font() == figures.KOREAN_FONT                # made from the bundled one
     ex = widgets.cost_explorer(vocab_size=10_000)
     title = ex._snapshot_lines()[0]
     assert "임베딩" in title and base.drawable(title, base.korean_font()) == title
@@ -199,10 +248,10 @@ def test_explorer_plots_use_the_korean_font_in_korean_even_without_setup(fresh_m
     from w2vlib.study.widgets import base
 
     with base.plot_style():
-        assert "NanumGothic" not in matplotlib.rcParams["font.family"]     # English: unchanged
+        assert figures.KOREAN_FONT not in matplotlib.rcParams["font.family"]   # English: unchanged
     set_language("ko")
     with base.plot_style():
-        assert matplotlib.rcParams["font.family"][0] == "NanumGothic"
+        assert matplotlib.rcParams["font.family"][0] == figures.KOREAN_FONT
         fig = base.figure(4, 3)
         fig.subplots().set_title("단어 빈도의 0.75제곱")
         with warnings.catch_warnings():

@@ -10,7 +10,8 @@ Chromium:
 
 * the menu bar shows Korean labels (편집, 실행), not English;
 * ``02_matmul_vs_embedding`` runs top to bottom (실행 → 모든 셀 실행) after its outputs are
-  cleared, with no error output and every code cell numbered;
+  cleared, with no error output and every code cell numbered (a Hangul glyph missing from the
+  figures' font would be a warning on stderr), and its plot is shown;
 * the cost explorer reads a typed size: 1000000, Enter, and the readout changes;
 * one rendered Korean paragraph never breaks inside a word at several narrow widths: each
   character's box is measured with ``Range.getClientRects`` and a line may change only at a
@@ -24,6 +25,7 @@ the scratch directory (never into ``notebooks/``). Screenshots: ``artifacts/brow
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -144,10 +146,19 @@ def ko_lab_server(chromium_path, artifacts, tmp_path_factory):
     scratch = tmp_path_factory.mktemp("lab-ko-state")
     # LabServer sets JUPYTER_CONFIG_DIR to scratch/config: make that make lab-ko's directory
     shutil.copytree(KO_CONFIG, scratch / "config", ignore=shutil.ignore_patterns("migrated"))
+    real_popen = subprocess.Popen
+
+    def popen_as_make_lab_ko(cmd, *args, env=None, **kwargs):
+        # LabServer sets MPLBACKEND=Agg, under which plt.show() shows nothing; make lab-ko sets
+        # no backend, so the kernel draws inline -- and a missing Hangul glyph would show
+        env = {k: v for k, v in (os.environ if env is None else env).items() if k != "MPLBACKEND"}
+        return real_popen(cmd, *args, env=env, **kwargs)
+
     with pytest.MonkeyPatch.context() as mp:
         # the learner's own config directory of .jupyter-ko/jupyter_server_config.py: empty here
         (scratch / "own").mkdir()
         mp.setenv("W2VLIB_JUPYTER_CONFIG_DIR", str(scratch / "own"))
+        mp.setattr(subprocess, "Popen", popen_as_make_lab_ko)
         server = LabServer(root, scratch)
     try:
         server.wait_ready()
@@ -242,6 +253,16 @@ def test_korean_lab_menus_run_explorer_and_no_word_broken(ko_lab_server, ko_page
     expect(panel.locator(".jp-Notebook")).not_to_contain_text("Traceback")
     expect(panel.locator(".jp-Notebook")).not_to_contain_text("Error displaying widget")
     page.screenshot(path=str(artifacts / "30_ko_after_run_all.png"))
+    # the notebook's own plot with Korean labels (a missing glyph would have been a stderr
+    # warning, counted above): drawn, and kept as a picture
+    nb_cells = json.loads((server.root / NB).read_text(encoding="utf-8"))["cells"]
+    plot_at = next(i for i, c in enumerate(nb_cells)
+                   if c["cell_type"] == "code" and "plt.subplots" in "".join(c["source"]))
+    image = cells.nth(plot_at).locator(".jp-OutputArea-output img").first
+    expect(image).to_be_visible()
+    image.scroll_into_view_if_needed()
+    assert image.evaluate("img => img.naturalWidth") > 300
+    image.screenshot(path=str(artifacts / "30_ko_figure.png"))
 
     # --- the cost explorer: type a size, press Enter, the readout changes
     cost = panel.locator(".w2v-cost")
