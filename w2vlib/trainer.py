@@ -23,6 +23,7 @@ import time
 import numpy as np
 from tqdm.auto import tqdm
 
+from .i18n import _
 from .seeding import make_rng
 
 __all__ = ["Trainer", "unique_params", "clip_grads"]
@@ -52,7 +53,8 @@ def unique_params(params: list, grads: list) -> tuple[list, list]:
 def clip_grads(grads: list, max_norm: float) -> None:
     """Scale all gradients in place so that their joint L2 norm is at most ``max_norm``."""
     if not (isinstance(max_norm, numbers.Real) and 0 < max_norm < math.inf):
-        raise ValueError(f"max_norm must be a finite number > 0, got {max_norm!r}")
+        raise ValueError(_("max_norm must be a finite number > 0, got {max_norm!r}").format(
+                             max_norm=max_norm))
     total = np.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads))
     if total > max_norm:
         scale = max_norm / (total + 1e-6)
@@ -67,7 +69,7 @@ def _no_part(label: str):
 def _check_count(name: str, value) -> int:
     """``value`` as an int, or ValueError unless it is a whole number >= 1 (not a bool)."""
     if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+        raise ValueError(_("{name} must be an int >= 1, got {value!r}").format(name=name, value=value))
     return int(value)
 
 
@@ -77,17 +79,19 @@ def _check_positive(name: str, value, hint: str = "") -> float | None:
         return None
     if (not isinstance(value, numbers.Real) or isinstance(value, bool)
             or not math.isfinite(value) or value <= 0):
-        raise ValueError(f"{name} must be a finite number > 0 or None, got {value!r}{hint}")
+        raise ValueError(_("{name} must be a finite number > 0 or None, got {value!r}{hint}").format(
+                             name=name, value=value, hint=hint))
     return float(value)
 
 
 def _diverged(loss, epoch: int, step: int, optimizer) -> FloatingPointError:
     """The error for a non-finite loss, saying where it happened and what to try."""
     lr = getattr(optimizer, "lr", None)
-    now = f" (now {lr:g})" if isinstance(lr, numbers.Real) else ""
+    now = _(" (now {lr:g})").format(lr=lr) if isinstance(lr, numbers.Real) else ""
     return FloatingPointError(
-        f"training diverged (loss {loss}) in epoch {epoch + 1} at step {step}: lower the "
-        f"optimizer's lr{now} or clip the gradients with max_grad (e.g. max_grad=5.0)")
+        _("training diverged (loss {loss}) in epoch {epoch} at step {step}: lower the "
+          "optimizer's lr{now} or clip the gradients with max_grad (e.g. max_grad=5.0)").format(
+            loss=loss, epoch=epoch + 1, step=step, now=now))
 
 
 class Trainer:
@@ -156,15 +160,17 @@ class Trainer:
         x = np.asarray(x)
         t = np.asarray(t)
         if len(x) != len(t):
-            raise ValueError(f"x and t must have the same number of rows, got {len(x)} and {len(t)}")
+            raise ValueError(_("x and t must have the same number of rows, got {n_x} and {n_t}").format(
+                                 n_x=len(x), n_t=len(t)))
         max_epoch = _check_count("max_epoch", max_epoch)
         batch_size = _check_count("batch_size", batch_size)
         eval_interval = _check_count("eval_interval", eval_interval)
-        max_grad = _check_positive("max_grad", max_grad, " (None: no clipping)")
-        time_limit = _check_positive("time_limit", time_limit, " (seconds)")
+        max_grad = _check_positive("max_grad", max_grad, _(" (None: no clipping)"))
+        time_limit = _check_positive("time_limit", time_limit, _(" (seconds)"))
         n = len(x)
         if n < batch_size:
-            raise ValueError(f"{n} examples are fewer than one batch of {batch_size}")
+            raise ValueError(_("{n} examples are fewer than one batch of {batch_size}").format(
+                                 n=n, batch_size=batch_size))
         rng = make_rng(seed)
         iters = n // batch_size
         self.eval_interval = eval_interval
@@ -203,11 +209,11 @@ class Trainer:
         import matplotlib.pyplot as plt
 
         if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3.5))
+            _unused, ax = plt.subplots(figsize=(6, 3.5))
         steps = (np.arange(len(self.loss_list)) + 1) * self.eval_interval
-        ax.plot(steps, self.loss_list, label="train")
-        ax.set_xlabel(f"step (each point: mean of {self.eval_interval} steps)")
-        ax.set_ylabel("loss")
+        ax.plot(steps, self.loss_list, label=_("train"))
+        ax.set_xlabel(_("step (each point: mean of {n} steps)").format(n=self.eval_interval))
+        ax.set_ylabel(_("loss"))
         if ylim is not None:
             ax.set_ylim(*ylim)
         ax.grid(alpha=0.3)
