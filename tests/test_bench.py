@@ -387,3 +387,42 @@ def test_the_command_line_forces_one_thread_before_numpy_loads():
     help_text = subprocess.run([sys.executable, "-m", "w2vlib.lab.bench", "--help"],
                                capture_output=True, text=True, check=True).stdout
     assert "--quick" in help_text and "layer-dense" in help_text
+
+
+# --------------------------------------------------------------------------- issue 16: the fair table
+
+def test_fasttext_sample_0_means_t_1_and_every_word_is_kept():
+    from w2vlib.lab import rungs
+
+    off = rungs.fasttext_args("fasttext", 10, 0, "c.txt", "v.npz")["kwargs"]
+    on = rungs.fasttext_args("fasttext-sub", 10, 0, "c.txt", "v.npz")["kwargs"]
+    assert off["t"] == 1.0 and on["t"] == 1e-3
+    assert off["lr"] == on["lr"] == 0.025 and off["minn"] == off["maxn"] == 0 and off["loss"] == "ns"
+    # the most frequent PTB word is ~5% of the corpus: t=1 keeps it always, a tiny t would not
+    assert rungs.fasttext_keep_probability(1.0, 0.05) >= 1
+    assert rungs.fasttext_keep_probability(1e-9, 0.05) < 1e-3
+
+
+def test_every_tool_runs_at_the_same_learning_rate_in_the_equal_rows():
+    from w2vlib.lab import ladder, rungs
+
+    for name, keys in ladder.GROUPS.items():
+        if "defaults" in name:
+            continue
+        lrs = {rungs.rung_spec(k)["lr"] for k in keys}
+        assert lrs == {0.025}, (name, lrs)
+
+
+def test_goal_lines_say_met_or_missed_by_how_much():
+    from w2vlib.lab import ladder
+
+    def result(key, wps):
+        return ladder.RungResult(key, ladder.RUNGS[key], words=int(wps), seconds=1.0, cpu_seconds=1.0)
+
+    results = [result("numba", 1.0e6), result("numba-2", 1.9e6), result("gensim", 0.5e6)]
+    lines = ladder.goal_lines(results)
+    two = next(line for line in lines if "numba-2" in line or ladder.RUNGS["numba-2"] in line)
+    assert "1.90x" in two and two.endswith("MET")
+    four = next(line for line in lines if ladder.RUNGS["gensim"] in line and "/" in line)
+    assert "2.00x" in four and "MISSED by 2.00x (50% short of 4x)" in four
+    assert any("not measured" in line for line in lines)
