@@ -56,7 +56,8 @@ LAB_DIR ?= notebooks
 lab: data
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/jupyter lab --ServerApp.root_dir=$(LAB_DIR) $(ROOT_FLAG) $(LAB_ARGS)
 
-# The Korean edition: notebooks/ko/ in JupyterLab with its menus in Korean (the language pack
+# The Korean edition: notebooks/ko/ in JupyterLab (the repository as its root, so the notebooks'
+# links to ../GLOSSARY.md and ../../README.ko.md open) with its menus in Korean (the language pack
 # jupyterlab-language-pack-ko-KR, dev extra) and Korean line breaking (word-break: keep-all, so a
 # line never breaks inside a word). The settings live in .jupyter-ko/ (see its
 # jupyter_server_config.py): JUPYTER_CONFIG_DIR points there for this process only, the
@@ -66,8 +67,8 @@ KO_CONFIG := $(CURDIR)/.jupyter-ko
 lab-ko: data
 	@$(PY) -c 'import jupyterlab_language_pack_ko_KR' 2> /dev/null || $(PY) -m pip install --quiet -e '.[dev]'
 	W2VLIB_JUPYTER_CONFIG_DIR="$$($(VENV)/bin/jupyter --config-dir)" JUPYTER_CONFIG_DIR=$(KO_CONFIG) \
-	    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks/ko \
-	    $(ROOT_FLAG) $(LAB_ARGS)
+	    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/jupyter lab --ServerApp.root_dir=. \
+	    --LabApp.default_url=/lab/tree/notebooks/ko $(ROOT_FLAG) $(LAB_ARGS)
 
 # Your own workspace: my-work/ (git ignores it) gets a learner copy of each notebook the first
 # time, and never again -- a copy you have already got is never replaced, even when exercises/

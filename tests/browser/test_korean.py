@@ -317,7 +317,9 @@ def test_make_lab_ko_uses_the_korean_config_and_make_lab_does_not():
 
     ko = [line for line in recipe("lab-ko").splitlines() if "jupyter lab" in line]
     assert ko and f"JUPYTER_CONFIG_DIR={KO_CONFIG}" in ko[-1], ko
-    assert "--ServerApp.root_dir=notebooks/ko" in ko[-1]
+    # the repository as root (the Korean notebooks link to ../GLOSSARY.md, ../../README.ko.md),
+    # opening on notebooks/ko/
+    assert "--ServerApp.root_dir=." in ko[-1] and "--LabApp.default_url=/lab/tree/notebooks/ko" in ko[-1]
     lab = [line for line in recipe("lab").splitlines() if "jupyter lab" in line]
     assert lab and ".jupyter-ko" not in lab[-1] and "JUPYTER_CONFIG_DIR" not in lab[-1], lab
     overrides = json.loads((KO_CONFIG / "lab" / "settings" / "overrides.json").read_text())
