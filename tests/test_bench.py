@@ -414,13 +414,13 @@ def test_every_tool_runs_at_the_same_learning_rate_in_the_equal_rows():
 
 
 def test_goal_lines_say_met_or_missed_by_how_much():
-    from w2vlib.lab import ladder
+    from w2vlib.lab import ladder, verdicts
 
     def result(key, wps):
         return ladder.RungResult(key, ladder.RUNGS[key], words=int(wps), seconds=1.0, cpu_seconds=1.0)
 
     results = [result("numba", 1.0e6), result("numba-2", 1.9e6), result("gensim", 0.5e6)]
-    lines = ladder.goal_lines(results)
+    lines = verdicts.goal_lines(results)
     two = next(line for line in lines if "numba-2" in line or ladder.RUNGS["numba-2"] in line)
     assert "1.90x" in two and two.endswith("MET")
     four = next(line for line in lines if ladder.RUNGS["gensim"] in line and "/" in line)

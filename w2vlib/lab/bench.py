@@ -103,15 +103,12 @@ from .ladder import (  # noqa: E402
     QualityResult,
     RungResult,
     format_rate,
-    goal_lines,
     group_of,
     ladder_table,
     pair_table,
     profile_table,
     project_seconds,
-    quality_side_by_side,
     quality_table,
-    ratio_table,
     rung_settings,
     rung_spec,
 )
@@ -131,6 +128,7 @@ from .rungs import (  # noqa: E402
     run_gensim,
     write_fasttext_corpus,
 )
+from .verdicts import goal_lines, quality_side_by_side, ratio_table  # noqa: E402
 
 __all__ = ["RUNGS", "PAIRS", "GROUPS", "SHARED", "SEEDED", "SLOW_RUNGS", "FULL_RUNGS",
            "LAYER_BEST", "TABLE_EPOCHS", "EQUAL_LR", "TOOL_DEFAULTS", "THREAD_VARS",

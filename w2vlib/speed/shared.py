@@ -117,6 +117,62 @@ def draw_shared_negatives(loop, negs, state):
 
 
 @_jit
+def _dot(x, y):
+    """``x . y`` of two (dim,) float32 rows, accumulated in float32 as the per-word loop does."""
+    f = _F32(0.0)
+    for d in range(x.shape[0]):
+        f += x[d] * y[d]
+    return f
+
+
+@_jit
+def _times(G, M, out, m, r):
+    """``out[:m] = G[:m, :r] @ M[:r]`` (the step of each input row)."""
+    for a in range(m):
+        for d in range(out.shape[1]):
+            out[a, d] = 0.0
+        for k in range(r):
+            g = G[a, k]
+            for d in range(out.shape[1]):
+                out[a, d] += g * M[k, d]
+
+
+@_jit
+def _times_t(G, M, out, m, r):
+    """``out[:r] = G[:m, :r].T @ M[:m]`` (the step of each output row)."""
+    for k in range(r):
+        for d in range(out.shape[1]):
+            out[k, d] = 0.0
+        for a in range(m):
+            g = G[a, k]
+            for d in range(out.shape[1]):
+                out[k, d] += g * M[a, d]
+
+
+@_jit
+def _context_mean(W_in, stream, lo, hi, i, out):
+    """``out`` = the mean of the context rows ``stream[lo:hi]`` without the centre ``i``."""
+    for d in range(out.shape[0]):
+        out[d] = 0.0
+    for j in range(lo, hi):
+        if j != i:
+            for d in range(out.shape[0]):
+                out[d] += W_in[stream[j], d]
+    inv = _F32(1.0 / (hi - lo - 1))
+    for d in range(out.shape[0]):
+        out[d] *= inv
+
+
+@_jit
+def _add_to_context(W_in, stream, lo, hi, i, e):
+    """Every context row of ``stream[lo:hi]`` (not the centre ``i``) ``+= e``."""
+    for j in range(lo, hi):
+        if j != i:
+            for d in range(e.shape[0]):
+                W_in[stream[j], d] += e[d]
+
+
+@_jit
 def skipgram_shared_chunk(W_in, W_out, stream, raw_pos, start, stop, loop, seed_state):
     """Skip-gram with the negatives shared over each window (pWord2Vec's roles: the
     context rows predict the centre). Arguments and return as
@@ -167,9 +223,7 @@ def skipgram_shared_chunk(W_in, W_out, stream, raw_pos, start, stop, loop, seed_
         # S = A @ B.T, G = lr (labels - sigmoid(S))
         for a in range(m):
             for r in range(nb):
-                f = _F32(0.0)
-                for d in range(dim):
-                    f += A[a, d] * B[r, d]
+                f = _dot(A[a], B[r])
                 label = _F32(1.0) if r == 0 else _F32(0.0)
                 y, ex = _sigmoid(f)
                 if track:
@@ -177,21 +231,8 @@ def skipgram_shared_chunk(W_in, W_out, stream, raw_pos, start, stop, loop, seed_
                 G[a, r] = _F32(lr) * (label - y)
         if track:
             examples += m
-        # dA = G @ B, dB = G.T @ A
-        for a in range(m):
-            for d in range(dim):
-                dA[a, d] = 0.0
-            for r in range(nb):
-                g = G[a, r]
-                for d in range(dim):
-                    dA[a, d] += g * B[r, d]
-        for r in range(nb):
-            for d in range(dim):
-                dB[r, d] = 0.0
-            for a in range(m):
-                g = G[a, r]
-                for d in range(dim):
-                    dB[r, d] += g * A[a, d]
+        _times(G, B, dA, m, nb)               # dA = G @ B
+        _times_t(G, A, dB, m, nb)             # dB = G.T @ A
         # scatter: a row that appears twice receives both updates
         for a in range(m):
             c = ctx[a]
@@ -202,6 +243,29 @@ def skipgram_shared_chunk(W_in, W_out, stream, raw_pos, start, stop, loop, seed_
             for d in range(dim):
                 W_out[w, d] += dB[r, d]
     return loss, examples, state
+
+
+@_jit
+def _cbow_row_steps(h, target_row, N, negs, target, lr, g_neg, track):
+    """One CBOW centre of a group: its target's step ``lr (1 - sigmoid(h . t))`` (returned)
+    and each shared negative's ``lr (0 - sigmoid(h . n_k))`` into ``g_neg`` (0 where the
+    negative is this centre's own target); -> ``(target step, loss if track else 0)``."""
+    loss = 0.0
+    f = _dot(h, target_row)
+    y, ex = _sigmoid(f)
+    if track:
+        loss += _loss(f, _F32(1.0), ex)
+    g_target = lr * (_F32(1.0) - y)
+    for k in range(negs.shape[0]):
+        if negs[k] == target:                 # not a negative for its own target's row
+            g_neg[k] = 0.0
+            continue
+        f = _dot(h, N[k])
+        y, ex = _sigmoid(f)
+        if track:
+            loss += _loss(f, _F32(0.0), ex)
+        g_neg[k] = lr * (_F32(0.0) - y)
+    return g_target, loss
 
 
 @_jit
@@ -242,16 +306,7 @@ def cbow_shared_chunk(W_in, W_out, stream, raw_pos, start, stop, loop, seed_stat
         # gather: every row as it is at the start of the group
         for a in range(m):
             i = cen[a]
-            for d in range(dim):
-                A[a, d] = 0.0
-            for j in range(los[a], his[a]):
-                if j != i:
-                    c = stream[j]
-                    for d in range(dim):
-                        A[a, d] += W_in[c, d]
-            inv = _F32(1.0 / (his[a] - los[a] - 1))
-            for d in range(dim):
-                A[a, d] *= inv
+            _context_mean(W_in, stream, los[a], his[a], i, A[a])
             t = stream[i]
             for d in range(dim):
                 Tg[a, d] = W_out[t, d]
@@ -262,45 +317,18 @@ def cbow_shared_chunk(W_in, W_out, stream, raw_pos, start, stop, loop, seed_stat
                 N[k, d] = W_out[negs[k], d]
         # scores: each row's own target (a diagonal), then A @ N.T
         for a in range(m):
-            i = cen[a]
-            t = stream[i]
-            track = i % LOSS_EVERY == 0
-            lr = _F32(rates[a])
-            f = _F32(0.0)
-            for d in range(dim):
-                f += A[a, d] * Tg[a, d]
-            y, ex = _sigmoid(f)
+            track = cen[a] % LOSS_EVERY == 0
+            Gt[a], row_loss = _cbow_row_steps(A[a], Tg[a], N, negs, stream[cen[a]],
+                                              _F32(rates[a]), G[a], track)
             if track:
-                loss += _loss(f, _F32(1.0), ex)
+                loss += row_loss
                 examples += 1
-            Gt[a] = lr * (_F32(1.0) - y)
-            for k in range(K):
-                if negs[k] == t:              # not a negative for its own target's row
-                    G[a, k] = 0.0
-                    continue
-                f = _F32(0.0)
-                for d in range(dim):
-                    f += A[a, d] * N[k, d]
-                y, ex = _sigmoid(f)
-                if track:
-                    loss += _loss(f, _F32(0.0), ex)
-                G[a, k] = lr * (_F32(0.0) - y)
-        # e_i = Gt_i t_i + G_i @ N;  dN = G.T @ A
+        # e_i = G_i @ N + Gt_i t_i;  dN = G.T @ A
+        _times(G, N, E, m, K)
         for a in range(m):
-            gt = Gt[a]
             for d in range(dim):
-                E[a, d] = gt * Tg[a, d]
-            for k in range(K):
-                g = G[a, k]
-                for d in range(dim):
-                    E[a, d] += g * N[k, d]
-        for k in range(K):
-            for d in range(dim):
-                dN[k, d] = 0.0
-            for a in range(m):
-                g = G[a, k]
-                for d in range(dim):
-                    dN[k, d] += g * A[a, d]
+                E[a, d] += Gt[a] * Tg[a, d]
+        _times_t(G, A, dN, m, K)
         # scatter after the group
         for a in range(m):
             i = cen[a]
@@ -312,11 +340,7 @@ def cbow_shared_chunk(W_in, W_out, stream, raw_pos, start, stop, loop, seed_stat
                 inv = _F32(1.0 / (his[a] - los[a] - 1))
                 for d in range(dim):
                     E[a, d] *= inv
-            for j in range(los[a], his[a]):
-                if j != i:
-                    c = stream[j]
-                    for d in range(dim):
-                        W_in[c, d] += E[a, d]
+            _add_to_context(W_in, stream, los[a], his[a], i, E[a])
         for k in range(K):
             w = negs[k]
             for d in range(dim):
