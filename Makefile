@@ -25,6 +25,7 @@ help:
 	@echo "make test            set up, then run unit tests and every notebook (nbval)"
 	@echo "make test-unit       unit tests and doctests only"
 	@echo "make test-notebooks  notebooks only (strict nbval)"
+	@echo "make test-core-path  the core sections of every notebook against the time budget (~2 min)"
 	@echo "make test-busy       every notebook twice under nbval with one core kept busy (~10 min)"
 	@echo "make test-spark      word2vec on Apache Spark for real (installs Java and pyspark; minutes)"
 	@echo "make test-browser    the widget explorers in JupyterLab in Chromium (needs .ci/install-browser)"
@@ -96,6 +97,12 @@ test-unit: data
 
 test-notebooks: data
 	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest --nbval --nbval-current-env notebooks $(PYTEST_ARGS)
+
+# The core path of every notebook (its [핵심] sections) against the meeting's time budget
+# (tests/timing/; not part of `make test`, whose nbval runs the same cells). Part of .ci/run.
+.PHONY: test-core-path
+test-core-path: data
+	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest tests/timing $(PYTEST_ARGS)
 
 # A learner's busy laptop: every notebook (both editions) under strict nbval twice in a row
 # while a CPU-bound process takes one core, with no BLAS thread variables (as a plain

@@ -1,14 +1,16 @@
 """Shared pytest configuration.
 
-The optional suites (``tests/browser``: JupyterLab in Chromium; ``tests/spark``: Apache Spark)
-are never part of ``make test``: they are collected only when a command-line argument names
-their directory or something in it (``make test-browser``, ``make test-spark``,
-``pytest tests/spark/test_x.py``).
+The optional suites (``tests/browser``: JupyterLab in Chromium; ``tests/spark``: Apache Spark;
+``tests/timing``: the core path of every notebook against its time budget, which runs the same
+cells nbval runs in ``make test`` once more) are never part of ``make test``: they are collected
+only when a command-line argument names their directory or something in it (``make
+test-browser``, ``make test-spark``, ``make test-core-path``, ``pytest tests/spark/test_x.py``).
+``.ci/run`` runs each of them.
 """
 
 from pathlib import Path
 
-OPTIONAL = tuple(Path(__file__).resolve().parent / name for name in ("browser", "spark"))
+OPTIONAL = tuple(Path(__file__).resolve().parent / name for name in ("browser", "spark", "timing"))
 
 
 def pytest_configure(config):

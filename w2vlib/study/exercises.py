@@ -210,6 +210,7 @@ def _make_exercise(nb: nbformat.NotebookNode, full_notebook: str) -> tuple[nbfor
     new_heading = NEW_HEADING_KO if get_language() == "ko" else NEW_HEADING
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)
+    nb.metadata.pop("w2vlib", None)  # the Korean twin's record of its English (maintainers' only)
     if "language_info" in nb.metadata:
         nb.metadata.language_info.pop("version", None)
 
