@@ -16,13 +16,13 @@ ORIGINALS = exercises.exercise_notebooks(NOTEBOOKS)
 NAMES = [p.name for p in ORIGINALS]
 
 
-def _solution_cells(nb):
+def _solution_cells(nb, heading="## Solutions"):
     """(indices of solution cells, indices of the other cells) of an original notebook, found
-    independently of the generator: after the `## Solutions` line up to the next `## ` heading."""
+    independently of the generator: after the ``heading`` line up to the next `## ` heading."""
     solution, other, region = [], [], False
     for i, cell in enumerate(nb.cells):
         lines = cell.source.splitlines()
-        if cell.cell_type == "markdown" and "## Solutions" in [line.rstrip() for line in lines]:
+        if cell.cell_type == "markdown" and heading in [line.rstrip() for line in lines]:
             region = True
             other.append(i)  # the heading cell: its text before the heading is kept
             continue

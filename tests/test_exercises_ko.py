@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from test_exercises import ROOT, _distinctive_lines
+from test_exercises import ROOT, _distinctive_lines, _solution_cells
 
 from w2vlib import get_language
 from w2vlib.study import exercises
@@ -14,22 +14,6 @@ from w2vlib.study.pairing import has_hangul
 KO = ROOT / "notebooks" / "ko"
 COPIES = ROOT / "exercises" / "ko"
 NAMES = [p.name for p in exercises.exercise_notebooks(KO)] if KO.is_dir() else []
-
-
-def _solution_cells_ko(nb):
-    """(solution cells, other cells) of a Korean notebook: after `## 풀이` to the next `## `."""
-    solution, other, region = [], [], False
-    for i, cell in enumerate(nb.cells):
-        lines = [line.rstrip() for line in cell.source.splitlines()]
-        if cell.cell_type == "markdown" and exercises.HEADING_KO in lines:
-            region = True
-            other.append(i)
-            continue
-        if region and cell.cell_type == "markdown" and any(line.startswith("## ") for line in lines):
-            region = False
-        tagged = "solution" in cell.metadata.get("tags", [])
-        (solution if region or tagged else other).append(i)
-    return solution, other
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +44,7 @@ def test_a_korean_copy_is_korean_and_gives_nothing_away(regenerated, name):
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
             compile(cell.source, f"ko/{name} cell {cell.get('id')}", "exec")  # stubs still run
-    solution, other = _solution_cells_ko(original)
+    solution, other = _solution_cells(original, exercises.HEADING_KO)
     if name.startswith("00_"):
         assert not solution  # the door has no exercises
         return

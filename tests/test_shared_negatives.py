@@ -16,19 +16,11 @@ from w2vlib.speed import AliasSampler, Word2VecConfig, keep_probabilities, train
 pytest.importorskip("numba", reason="the numba backend needs the fast extra "
                     "(pip install -e '.[fast]'); `make setup` installs it")
 
+from test_compiled import xorshift  # noqa: E402  (the per-word loop's plain random stream)
+
 from w2vlib.speed import compiled, shared  # noqa: E402
 
-MASK = (1 << 64) - 1
-
-
 # ---------------------------------------------------------------- the plain reference
-
-def xorshift(x):
-    """xorshift64* on Python ints (an independent rewrite of compiled.xorshift_next)."""
-    x ^= x >> 12
-    x ^= (x << 25) & MASK
-    x ^= x >> 27
-    return x, (x * 0x2545F4914F6CDD1D) & MASK
 
 
 class Stream:
