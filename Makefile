@@ -89,14 +89,20 @@ my-work-copies:
 	    if [ -e "$$t" ]; then echo "kept $$t (yours)"; else cp "$$f" "$$t" && echo "new  $$t"; fi; \
 	done
 
+# Two pytest workers (pytest-xdist), one core each, never more than two whatever the machine
+# (on a 1-core machine: one): each worker takes whole files (--dist loadfile), so a notebook's
+# cells run in order in one kernel, as nbval needs. Two at once is the load the notebooks'
+# timing checks are proven under (make test-busy). TEST_WORKERS=0: one process, as before.
+TEST_WORKERS ?= auto
+XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --maxprocesses 2 --dist loadfile)
 test: data
-	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest --doctest-modules --nbval --nbval-current-env w2vlib tests notebooks $(PYTEST_ARGS)
+	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest $(XDIST) --doctest-modules --nbval --nbval-current-env w2vlib tests notebooks $(PYTEST_ARGS)
 
 test-unit: data
-	$(PY) -m pytest --doctest-modules w2vlib tests $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) --doctest-modules w2vlib tests $(PYTEST_ARGS)
 
 test-notebooks: data
-	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest --nbval --nbval-current-env notebooks $(PYTEST_ARGS)
+	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest $(XDIST) --nbval --nbval-current-env notebooks $(PYTEST_ARGS)
 
 # The core path of every notebook (its [핵심] sections) against the meeting's time budget
 # (tests/timing/; not part of `make test`, whose nbval runs the same cells). Part of .ci/run.
