@@ -42,8 +42,9 @@ def sigmoid(f):
     return 1.0 / (1.0 + np.exp(-np.float64(f)))
 
 
-def output_side(W_out, h, target, negative, prob, alias, lr, state):
-    """word2vec's negative-sampling step for one example; returns (e, loss, state)."""
+def output_side(W_out, h, target, negative, prob, alias, lr, state, sigmoid_of=None):
+    """word2vec's negative-sampling step for one example; returns (e, loss, state).
+    sigmoid_of: the sigmoid the step uses (default: the exact one)."""
     e = np.zeros_like(h)
     loss = 0.0
     draws = [(target, 1.0)]
@@ -55,8 +56,9 @@ def output_side(W_out, h, target, negative, prob, alias, lr, state):
             draws.append((w, 0.0))
     for w, label in draws:
         f = float(np.dot(h.astype(np.float64), W_out[w].astype(np.float64)))
-        y = sigmoid(f)
-        loss += -np.log(y) if label else -np.log1p(-y)
+        y = (sigmoid_of or sigmoid)(f)
+        exact = sigmoid(f)                                # the loss is always the exact one
+        loss += -np.log(exact) if label else -np.log1p(-exact)
         g = np.float32(lr * (label - y))
         e += g * W_out[w]
         W_out[w] += g * h
@@ -153,6 +155,99 @@ def test_one_serial_pass_equals_the_plain_python_loop(model, kw):
     got = np.average([loss for _, loss in res.loss_history],
                      weights=np.diff([0] + [w for w, _ in res.loss_history]))
     assert got == pytest.approx(mean_loss, rel=2e-3)
+
+
+def _one_example(fn, W_out, h, target, sampler, negative, state):
+    e = np.zeros_like(h)
+    loop = compiled.loop_settings(sampler, window=2, negative=negative, lr0=0.5)
+    words = np.empty(negative + 1, dtype=np.int64)
+    steps = np.empty(negative + 1, dtype=np.float32)
+    with np.errstate(over="ignore"):
+        loss, state = fn(W_out, h, e, target, loop, 0.5, np.uint64(state), True, words, steps)
+    return e, float(loss), int(state)
+
+
+def test_two_passes_over_the_scores_keep_the_one_word_at_a_time_arithmetic():
+    """negative_sampling scores every word first, then updates; on a vocabulary of 3, where
+    five negatives nearly always repeat a word, it still equals word2vec's loop taken one
+    word at a time (output_side), and cutting the words into runs is what makes it so: with
+    the cut removed (every word in one run) the second score of a repeated word reads its
+    row before the first update and the result leaves the tolerance."""
+    rng = np.random.default_rng(3)
+    sampler = AliasSampler(np.array([50, 30, 20]))
+    naive = compiled.interpreted(compiled.negative_sampling)
+    naive.__globals__["_repeats"] = lambda words, a, b: False     # one run: no cut
+    worst_naive = 0.0
+    for _ in range(40):
+        W_out = rng.normal(scale=0.5, size=(3, 6)).astype(np.float32)
+        h = rng.normal(scale=0.5, size=6).astype(np.float32)
+        target, state = int(rng.integers(3)), int(rng.integers(1, 2**63))
+        ref_W = W_out.copy()
+        ref_e, ref_loss, ref_state = output_side(ref_W, h, target, 5, sampler.prob,
+                                                 sampler.alias, 0.5, state)
+        for fn in (compiled.negative_sampling, compiled.interpreted(compiled.negative_sampling)):
+            W = W_out.copy()
+            e, loss, st = _one_example(fn, W, h, target, sampler, 5, state)
+            assert st == ref_state
+            np.testing.assert_allclose(W, ref_W, rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose(e, ref_e, rtol=1e-5, atol=1e-6)
+            assert loss == pytest.approx(ref_loss, rel=1e-5)
+        W = W_out.copy()
+        e, _, _ = _one_example(naive, W, h, target, sampler, 5, state)
+        worst_naive = max(worst_naive, float(np.abs(W - ref_W).max()))
+    assert worst_naive > 1e-3
+
+
+def test_a_variant_with_runs_of_one_word_is_the_loop_bit_for_bit():
+    """compiled.variant rebuilds the loop with one helper swapped: with every run one word
+    long (word2vec.c's order: score, update, next word) the weights are bit-identical to
+    the two-pass loop's, on a vocabulary where negatives often repeat."""
+    import numba
+
+    one_by_one = compiled.variant(compiled.run_chunks,
+                                  _repeats=numba.njit(lambda words, a, b: True))
+    corpus = small_corpus(4, length=1500)
+    sampler = AliasSampler(np.bincount(corpus, minlength=25))
+    loop = compiled.loop_settings(sampler, window=2, negative=5, lr0=0.05, total_words=1e4)
+    start = np.random.default_rng(1).normal(scale=0.3, size=(25, 8)).astype(np.float32)
+    for cbow in (True, False):
+        outs = []
+        for fn in (compiled.run_chunks, one_by_one):
+            W_in, W_out = start.copy(), np.zeros_like(start)
+            chunks = compiled.Chunks(np.array([0]), np.array([1500]),
+                                     np.array([7], dtype=np.uint64), np.zeros(1),
+                                     np.zeros(1, dtype=np.int64))
+            fn(cbow, W_in, W_out, corpus, np.arange(1500), loop, chunks)
+            outs.append((W_in, W_out, chunks.losses[0], chunks.states[0]))
+        assert np.array_equal(outs[0][0], outs[1][0]) and np.array_equal(outs[0][1], outs[1][1])
+        assert outs[0][2] == outs[1][2] and outs[0][3] == outs[1][3]
+    with pytest.raises(ValueError, match="not compiled helpers"):
+        compiled.variant(compiled.run_chunks, _sigmoidd=one_by_one)
+
+
+def test_the_sigmoid_table_variant_matches_a_reference_of_the_same_arithmetic():
+    """lab.loop_tuning's table version (word2vec.c's 1,000-entry sigmoid, 0/1 beyond +-6)
+    against output_side with that same table: what the benchmark measures is that change."""
+    from w2vlib.lab import loop_tuning
+
+    fn = loop_tuning.build_variants()["two passes + table"]
+    ns = fn.py_func.__globals__["negative_sampling"]        # the variant's own helper
+    table = loop_tuning.table_values()
+    rng = np.random.default_rng(5)
+    sampler = AliasSampler(np.array([50, 30, 20, 10, 5]))
+    for _ in range(30):
+        W_out = rng.normal(scale=2.0, size=(5, 6)).astype(np.float32)   # scores beyond +-6 too
+        h = rng.normal(scale=1.0, size=6).astype(np.float32)
+        target, state = int(rng.integers(5)), int(rng.integers(1, 2**63))
+        ref_W = W_out.copy()
+        ref_e, _, ref_state = output_side(ref_W, h, target, 5, sampler.prob, sampler.alias, 0.5,
+                                          state, sigmoid_of=lambda f: loop_tuning.table_sigmoid(
+                                              f, table))
+        W = W_out.copy()
+        e, _, st = _one_example(ns, W, h, target, sampler, 5, state)
+        assert st == ref_state
+        np.testing.assert_allclose(W, ref_W, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(e, ref_e, rtol=1e-5, atol=1e-5)
 
 
 def test_the_tolerance_detects_a_different_stream_of_negatives():

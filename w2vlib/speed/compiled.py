@@ -26,7 +26,8 @@ vector, ``w_0`` the target's output row and ``w_1..w_k`` the negatives'::
     skip-gram: per (centre, context) pair, h = the centre's row; it += e
 
 -- the same rule as the NumPy trainer, applied after every example instead of
-after every batch.
+after every batch. (:func:`negative_sampling` takes the scores ``w_j . h`` of all the
+words first and then makes the updates, which gives the same numbers -- see its notes.)
 
 Same as the NumPy trainer: initial weights (the same ``W_in`` for the same seed),
 the alias-method sampler tables (:class:`~w2vlib.speed.samplers.AliasSampler`), the
@@ -46,9 +47,9 @@ cached on disk (``cache=True``): the first call in a fresh checkout compiles the
 :func:`ensure_compiled` does that up front; the trainer calls it *before* its clock
 starts and reports the time apart (``settings["compile_seconds"]``).
 
-How fast: several times the NumPy trainer and about twice gensim at equal settings on
-one and two threads; the measured runs are in ``docs/bench/2026-11-26-ptb-cbow.txt``
-and ``docs/bench/2026-11-26-speed-notes.md``.
+How fast: several times the NumPy trainer, and 2.1-2.7x gensim at equal settings on one
+thread, two threads 1.3-1.6x one; the measured run is ``docs/bench/2026-12-02-fair-bench.txt``, and
+what each change to the loop bought is ``docs/bench/2026-12-02-loop-tuning.md``.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ from .schedule import learning_rate as _learning_rate_py
 
 __all__ = ["numba_available", "NumbaMissingError", "ensure_compiled", "prepare", "max_workers",
            "settings", "LoopSettings", "loop_settings", "Chunks", "cbow_chunk", "skipgram_chunk",
-           "draw_window", "negative_sampling", "learning_rate", "run_chunks", "interpreted",
+           "draw_window", "negative_sampling", "learning_rate", "run_chunks", "interpreted", "variant",
            "xorshift_next", "LOSS_EVERY", "INSTALL_HINT"]
 
 #: What to run when numba is missing.
@@ -222,36 +223,62 @@ def _loss(f, label, ex):
 
 
 @_jit
-def negative_sampling(W_out, h, e, target, loop, lr, state, track):
+def negative_sampling(W_out, h, e, target, loop, lr, state, track, words, steps):
     """word2vec's output side for one example: updates ``W_out`` rows in place,
     accumulates the hidden vector's step in ``e``; returns ``(loss, state)``, the
     loss only if ``track`` (else 0: the log costs a fifth of the loop's time).
-    h, e: (dim,) float32; negatives are drawn with ``loop.prob`` and ``loop.alias``."""
+    h, e: (dim,) float32; negatives are drawn with ``loop.prob`` and ``loop.alias``.
+    words, steps: (negative + 1,) int64 and float32 scratch space, reused from word to word.
+
+    The work goes in two passes: every score first, then every update. The scores do not
+    depend on one another, so the CPU fetches all six rows at once instead of one after
+    the other (10-20 % faster on PTB: ``python -m w2vlib.lab.loop_tuning``). A word drawn
+    twice must see its first update in its second score, so the words are cut into runs
+    without a repeat: the arithmetic is exactly that of one word at a time."""
     V = loop.prob.shape[0]
     dim = h.shape[0]
+    words[0] = target                         # the target, then the negatives
+    m = 1
+    for _ in range(loop.negative):
+        state, r = xorshift_next(state)
+        col = _below(r, V)
+        w = col if _unit(r) < loop.prob[col] else loop.alias[col]
+        if w != target:                       # the target never serves as its own negative
+            words[m] = w
+            m += 1
     loss = 0.0
-    for k in range(loop.negative + 1):
-        if k == 0:
-            w = target
-            label = _F32(1.0)
-        else:
-            state, r = xorshift_next(state)
-            col = _below(r, V)
-            w = col if _unit(r) < loop.prob[col] else loop.alias[col]
-            if w == target:                   # the target never serves as its own negative
-                continue
-            label = _F32(0.0)
-        f = _F32(0.0)
-        for d in range(dim):
-            f += h[d] * W_out[w, d]
-        y, ex = _sigmoid(f)
-        if track:
-            loss += _loss(f, label, ex)
-        g = _F32(lr) * (label - y)
-        for d in range(dim):
-            e[d] += g * W_out[w, d]
-            W_out[w, d] += g * h[d]
+    a = 0
+    while a < m:                              # words[a:b]: a run with no word twice
+        b = a + 1
+        while b < m and not _repeats(words, a, b):
+            b += 1
+        for k in range(a, b):                 # pass 1: the scores and the steps
+            w = words[k]
+            label = _F32(1.0) if k == 0 else _F32(0.0)
+            f = _F32(0.0)
+            for d in range(dim):
+                f += h[d] * W_out[w, d]
+            y, ex = _sigmoid(f)
+            if track:
+                loss += _loss(f, label, ex)
+            steps[k] = _F32(lr) * (label - y)
+        for k in range(a, b):                 # pass 2: the updates
+            w = words[k]
+            g = steps[k]
+            for d in range(dim):
+                e[d] += g * W_out[w, d]
+                W_out[w, d] += g * h[d]
+        a = b
     return loss, state
+
+
+@_jit
+def _repeats(words, a, b):
+    """True when ``words[b]`` is among ``words[a:b]``."""
+    for k in range(a, b):
+        if words[k] == words[b]:
+            return True
+    return False
 
 
 @_jit
@@ -287,6 +314,8 @@ def cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, loop, seed_state):
     dim = W_in.shape[1]
     h = np.empty(dim, dtype=np.float32)
     e = np.empty(dim, dtype=np.float32)
+    words = np.empty(loop.negative + 1, dtype=np.int64)
+    steps = np.empty(loop.negative + 1, dtype=np.float32)
     state = np.uint64(seed_state)
     loss = 0.0
     examples = 0
@@ -309,7 +338,8 @@ def cbow_chunk(W_in, W_out, stream, raw_pos, start, stop, loop, seed_state):
         lr = learning_rate(loop.lr0, loop.words_before + raw_pos[i], loop.total_words,
                            loop.min_lr_factor)
         track = i % LOSS_EVERY == 0
-        lo_, state = negative_sampling(W_out, h, e, stream[i], loop, lr, state, track)
+        lo_, state = negative_sampling(W_out, h, e, stream[i], loop, lr, state, track,
+                                       words, steps)
         if track:
             loss += lo_
             examples += 1
@@ -333,6 +363,8 @@ def skipgram_chunk(W_in, W_out, stream, raw_pos, start, stop, loop, seed_state):
     n = stream.shape[0]
     dim = W_in.shape[1]
     e = np.empty(dim, dtype=np.float32)
+    words = np.empty(loop.negative + 1, dtype=np.int64)
+    steps = np.empty(loop.negative + 1, dtype=np.float32)
     state = np.uint64(seed_state)
     loss = 0.0
     examples = 0
@@ -348,7 +380,8 @@ def skipgram_chunk(W_in, W_out, stream, raw_pos, start, stop, loop, seed_state):
                 continue
             for d in range(dim):
                 e[d] = 0.0
-            lo_, state = negative_sampling(W_out, h, e, stream[j], loop, lr, state, track)
+            lo_, state = negative_sampling(W_out, h, e, stream[j], loop, lr, state, track,
+                                           words, steps)
             if track:
                 loss += lo_
                 examples += 1
@@ -376,21 +409,44 @@ def run_chunks(cbow, W_in, W_out, stream, raw_pos, loop, chunks):
 
 # --------------------------------------------------------------------------- compiling
 
+def _rebuilt(fn, replace: dict, compile_: bool):
+    """``fn`` with every loop function of this module re-created over one new namespace in
+    which ``replace`` swaps some names; compiled anew (never from the disk cache, which
+    holds the module's own versions) or left as plain Python."""
+    names: dict = dict(globals())
+    for name, value in list(names.items()):
+        py = getattr(value, "py_func", None)
+        if py is None or name in replace:
+            continue
+        if getattr(py, "__module__", None) == __name__:   # calls other loop functions
+            f = types.FunctionType(py.__code__, names, py.__name__, py.__defaults__)
+            names[name] = _numba.njit(fastmath=_FASTMATH, nogil=True, error_model="numpy")(f) \
+                if compile_ else f
+        elif not compile_:                                # e.g. the schedule: self-contained
+            names[name] = py
+    names.update(replace)
+    return names[getattr(fn, "__name__", None) or fn.py_func.__name__]
+
+
 def interpreted(fn):
     """The plain-Python version of one of this module's loop functions, *all the way
     down*: ``fn.py_func`` alone would still call the compiled helpers. For teaching
     and testing (it is ~100x slower); run it under ``np.errstate(over="ignore")``, as
     NumPy warns when the random generator's uint64 product wraps around."""
-    names: dict = dict(globals())
-    for name, value in list(names.items()):
-        py = getattr(value, "py_func", None)
-        if py is None:
-            continue
-        if getattr(py, "__module__", None) == __name__:   # calls other loop functions
-            names[name] = types.FunctionType(py.__code__, names, py.__name__, py.__defaults__)
-        else:                                             # e.g. the schedule: self-contained
-            names[name] = py
-    return names[getattr(fn, "__name__", None) or fn.py_func.__name__]
+    return _rebuilt(fn, {}, compile_=False)
+
+
+def variant(fn, **replace):
+    """One of this module's loop functions compiled again with some of its helpers
+    replaced by other compiled functions, for measuring what a change to the loop buys
+    (:mod:`w2vlib.lab.loop_tuning`), e.g. ``variant(run_chunks, _sigmoid=my_sigmoid)``.
+    Each name must be a helper of this module; the module's own loop is left as it is."""
+    _require_numba()
+    unknown = sorted(k for k in replace if not hasattr(globals().get(k), "py_func"))
+    if unknown:
+        raise ValueError(f"variant(): {unknown} are not compiled helpers of "
+                         f"w2vlib.speed.compiled")
+    return _rebuilt(fn, replace, compile_=True)
 
 
 def ensure_compiled(model: str = "cbow") -> float:
