@@ -34,7 +34,7 @@ help:
 	@echo "make exercises       regenerate exercises/ (learner copies: no outputs, solutions stubbed)"
 	@echo "make execute         rerun the notebooks in place (NB=path for one), then make exercises"
 	@echo "make ko-record       after editing an English cell and its Korean twin: record the pair"
-	@echo "make bench           install gensim and numba, run the speed ladder against gensim (minutes)"
+	@echo "make bench           install gensim, fastText and numba; the speed ladder and the fair table (~20 min)"
 	@echo "make paper-table     the paper's analogy table in small on PTB -> w2vlib/data/paper_table/ (~15 min)"
 	@echo "make clean           remove .venv and caches (keeps downloaded data)"
 
