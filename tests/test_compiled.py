@@ -19,6 +19,7 @@ import pytest
 
 from w2vlib.evaluate import evaluate_analogies, most_similar
 from w2vlib.speed import AliasSampler, keep_probabilities, train_word2vec
+from w2vlib.speed.word2vec import LOSS_POINTS_PER_EPOCH, THREADED_BLOCKS_PER_EPOCH
 
 pytest.importorskip("numba", reason="the numba backend needs the fast extra "
                     "(pip install -e '.[fast]'); `make setup` installs it")
@@ -82,7 +83,8 @@ def reference_train(corpus, V, *, model="cbow", dim=8, window=2, negative=3, epo
     sampler = AliasSampler(counts)
     keep = keep_probabilities(counts, subsample)
     T = len(corpus)
-    block = max(1024, -(-T // 50))
+    points = LOSS_POINTS_PER_EPOCH if chunks == 1 else THREADED_BLOCKS_PER_EPOCH
+    block = max(1024, -(-T // points))
     total_loss, examples = 0.0, 0
     for epoch in range(epochs):
         pos = (np.flatnonzero(rng.random(T) < keep[corpus]) if subsample > 0
@@ -290,6 +292,19 @@ def test_threads_split_each_block_into_chunks_that_cover_it_once(monkeypatch):
                                      chunks=chunks)
     np.testing.assert_allclose(res.W_in, W_in, rtol=2e-4, atol=2e-6)
     np.testing.assert_allclose(res.W_out, W_out, rtol=2e-4, atol=2e-6)
+
+
+@pytest.mark.skipif(compiled.max_workers() < 2, reason="needs 2 usable cores")
+def test_several_threads_meet_at_fewer_block_ends():
+    """With workers=2 an epoch is 1/10-epoch blocks (each ends where the threads wait), with
+    one thread 1/50-epoch ones, at least 1,024 centres: one loss point per block."""
+    corpus = small_corpus(7, length=20_000)
+    kw = dict(dim=8, window=2, negative=3, epochs=1, seed=3, backend="numba", progress=False)
+    one = train_word2vec(corpus, 25, workers=1, **kw)
+    two = train_word2vec(corpus, 25, workers=2, **kw)
+    assert len(one.loss_history) == -(-20_000 // 1024) == 20
+    assert len(two.loss_history) == THREADED_BLOCKS_PER_EPOCH == 10
+    assert two.loss_history[-1][0] == one.loss_history[-1][0] == 20_000
 
 
 @pytest.mark.parametrize("name", ["cbow_chunk", "skipgram_chunk"])

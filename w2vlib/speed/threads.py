@@ -1,7 +1,8 @@
 """The driver of the compiled loop: one block of the epoch at a time, on one or more threads.
 
 :func:`epoch_steps` feeds :func:`w2vlib.speed.compiled.run_chunks` blocks of about
-1/50 epoch, so that the trainer can update its progress bar, check ``time_limit``
+1/50 epoch (1/10 with several threads, whose every block ends at a wait), so that the
+trainer can update its progress bar, check ``time_limit``
 and record the loss curve between blocks.
 
 ``workers=2`` (or more) runs "Hogwild!" (Recht et al. 2011), as word2vec and gensim

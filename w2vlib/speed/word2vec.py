@@ -88,10 +88,17 @@ from .samplers import AliasSampler, default_batch_size, keep_probabilities
 # AliasSampler, keep_probabilities, default_batch_size and DEFAULT_LR live in samplers
 # and config; they are named here too because callers import them from this module.
 __all__ = ["train_word2vec", "Word2VecResult", "check_run", "LOSS_POINTS_PER_EPOCH",
+           "THREADED_BLOCKS_PER_EPOCH",
            "AliasSampler", "keep_probabilities", "default_batch_size", "DEFAULT_LR"]
 
 #: Points recorded in ``loss_history`` per epoch (roughly).
 LOSS_POINTS_PER_EPOCH = 50
+
+#: With ``backend="numba"`` and ``workers > 1``: blocks per epoch, so as many loss points. Each
+#: block ends where the threads wait for one another and starts with a fresh hand-out of
+#: chunks; at 50 blocks per epoch that cost 8-12 % of a two-thread CBOW epoch on a 2-core
+#: machine (``docs/bench/2026-12-02-loop-tuning.md``), at 10 it is a few per cent.
+THREADED_BLOCKS_PER_EPOCH = 10
 
 
 @dataclass
@@ -105,7 +112,8 @@ class Word2VecResult:
     actually served as centre words; ``epochs_done``: completed share of the
     epochs, e.g. 2.5 (an int when training ran to the end);
     ``loss_history``: ``(words_trained, mean loss per example)`` points, about
-    :data:`LOSS_POINTS_PER_EPOCH` per epoch; ``stopped_early``: True if
+    :data:`LOSS_POINTS_PER_EPOCH` per epoch (:data:`THREADED_BLOCKS_PER_EPOCH` with the
+    compiled backend on several threads); ``stopped_early``: True if
     ``time_limit`` or the callback ended training; ``settings``: everything
     needed to repeat the run (JSON-able; see
     :meth:`~w2vlib.speed.config.Word2VecConfig.settings`).
@@ -163,7 +171,8 @@ def train_word2vec(corpus, vocab_size: int | None = None, *, model: str = "cbow"
     seed gives bit-identical vectors (same NumPy, same machine). shrink_window: draw
     each centre's radius from ``1..window`` (word2vec) rather than always ``window``
     (the book). progress: show a tqdm bar. time_limit: seconds; training stops after
-    the batch (numba: the block of about 1/50 epoch) that crosses it. callback:
+    the batch (numba: the block of about 1/50 epoch, 1/10 on several threads) that
+    crosses it. callback:
     called as ``callback(result)`` after every epoch with the result so far (its
     ``W_in``/``W_out`` are the live arrays); returning ``True`` stops training.
     cbow_update: ``"word2vec"`` (default) or ``"gradient"``, see
@@ -239,7 +248,8 @@ def _epoch_driver(W_in, W_out, config, sampler, batch, rng, T, profiler):
     if config.backend == "numba":
         from . import threads
 
-        block = max(1024, -(-T // LOSS_POINTS_PER_EPOCH))      # about 1/50 epoch
+        points = LOSS_POINTS_PER_EPOCH if config.workers == 1 else THREADED_BLOCKS_PER_EPOCH
+        block = max(1024, -(-T // points))                     # about 1/50 epoch (1/10)
         return threads.epoch_steps(W_in, W_out, config, sampler, rng, block)
     return numpy_kernels.epoch_steps(W_in, W_out, config, sampler, batch, rng, profiler)
 
