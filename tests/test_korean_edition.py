@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,15 @@ def test_a_missing_twin_is_named(tmp_path):
     en_path.write_text(json.dumps(EN), encoding="utf-8")
     assert pairing.problems(en_path) == [f"{tmp_path / 'ko' / '03_y.ipynb'} is missing: "
                                          "the Korean twin of 03_y.ipynb"]
+
+
+def test_an_f_string_is_one_string_whatever_the_python():
+    """On Python 3.12+ the tokenizer splits an f-string into pieces (PEP 701); the pairing rule
+    still sees the whole f-string, so a Korean twin that changes a width inside a Hangul
+    f-string is in step, and one that changes an expression or an English f-string is not."""
+    en = 'print(f"{\'score x\':>8} of {n:,} {f\'{k}\'} words")'
+    assert pairing._tokens(en)[2] == (tokenize.STRING, en[6:-1])
+    assert pairing._code_problem(en, 'print(f"{\'점수 x\':>6} / {n:,} {f\'{k}\'}개 단어")') is None
+    assert "only prose" in pairing._code_problem(en, 'print(f"{\'score x\':>8} / {n:,} {f\'{k}\'} words")')
+    assert pairing._code_problem('print(f"{a} and {b}")', 'print(f"{a} 그리고 {b}")') is None
+    assert "code differs" in pairing._code_problem('print(f"{a}")\nx = 1', 'print(f"{a}")\nx = 2')

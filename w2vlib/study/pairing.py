@@ -45,7 +45,10 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 _SETUP_KO = re.compile(r"""setup\(\s*language\s*=\s*(['"])ko\1\s*\)""")
 _MARK = re.compile(r"\[(핵심|심화)\]\s*$")
 _LAYOUT = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
-_TEXT = {tokenize.STRING} | ({tokenize.FSTRING_MIDDLE} if hasattr(tokenize, "FSTRING_MIDDLE") else set())
+_TEXT = {tokenize.STRING}
+# Python 3.12+ (PEP 701) tokenizes an f-string in pieces; _tokens joins them into one STRING
+_FSTRING_START = getattr(tokenize, "FSTRING_START", -1)
+_FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
 
 
 def has_hangul(text: str) -> bool:
@@ -73,9 +76,35 @@ def english_hashes(english: dict) -> dict[str, str]:
 
 
 def _tokens(source: str) -> list[tuple[int, str]]:
-    """The code's tokens without comments and blank lines; adjacent string literals merged."""
+    """The code's tokens without comments and blank lines; adjacent string literals merged.
+
+    An f-string is one STRING token, its whole text, on every Python: 3.12 and later split it
+    into FSTRING_START, its pieces and FSTRING_END (PEP 701), which are put back together here,
+    so the rule "a string that differs must contain Hangul" sees the same strings as on 3.11."""
+    source = _SETUP_KO.sub("setup()", source)
+    starts = [0]                                  # offset of each line's first character
+    for line in source.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def offset(pos):
+        return starts[pos[0] - 1] + pos[1]
+
     out: list[tuple[int, str]] = []
-    for tok in tokenize.generate_tokens(io.StringIO(_SETUP_KO.sub("setup()", source)).readline):
+    depth, begin = 0, None
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == _FSTRING_START:
+            if depth == 0:
+                begin = tok.start
+            depth += 1
+            continue
+        if depth:
+            if tok.type == _FSTRING_END:
+                depth -= 1
+                if depth == 0:
+                    tok = tokenize.TokenInfo(tokenize.STRING, source[offset(begin):offset(tok.end)],
+                                             begin, tok.end, tok.line)
+            if depth:
+                continue
         if tok.type in _LAYOUT:
             continue
         if tok.type in _TEXT and out and out[-1][0] == tokenize.STRING:
